@@ -1,0 +1,35 @@
+# One command to set up and run the main job, one to set up and run the tests.
+#   make run    -> set up .venv and solve a SymBench instance with CodeSteer on the embedded model
+#   make test   -> set up .venv, lint with ruff, run the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+EXTRAS ?= local,anthropic,hf,train,dev
+# torch is pinned and installed first so that no CUDA build is pulled in (see README).
+TORCH  ?= torch==2.13.0
+
+.PHONY: setup run test lint bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet $(TORCH)
+	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS)]"
+	touch $@
+
+run: setup
+	$(BIN)/codesteer solve --task game24 --seed 0
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+
+test: lint
+	$(BIN)/python -m pytest
+
+bench: setup
+	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

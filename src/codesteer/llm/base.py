@@ -1,0 +1,79 @@
+"""The one interface every chat model meets: ``await model.complete(messages, **params)``.
+
+Nothing above ``codesteer.llm`` knows which provider answers. Messages are plain dicts with a
+``role`` ("system", "user" or "assistant") and a ``content`` string, the shape every provider
+and every training library understands.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal, TypedDict
+
+Role = Literal["system", "user", "assistant"]
+
+
+class Message(TypedDict):
+    role: Role
+    content: str
+
+
+def message(role: Role, content: str) -> Message:
+    """Build a message dict (a typed shorthand)."""
+    return {"role": role, "content": content}
+
+
+@dataclass
+class Completion:
+    """One model reply with its cost.
+
+    ``latency_s`` is the wall time of the call that produced the text (for a cache hit, the
+    latency of the original call; ``cached`` tells them apart).
+    """
+
+    text: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    latency_s: float = 0.0
+    model: str = ""
+    finish_reason: str | None = None
+    cached: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Completion:
+        return cls(**data)
+
+
+class ModelError(RuntimeError):
+    """A model call failed in a way the user must act on (bad key, unreachable server, ...).
+
+    The message is written for a person: the CLI prints it without a traceback.
+    """
+
+
+class ChatModel(ABC):
+    """An asynchronous chat model.
+
+    ``name`` identifies the model for caching and reports (for example ``openai:gpt-4o``).
+    ``params`` accepted by every backend: ``temperature``, ``top_p``, ``max_tokens``, ``stop``
+    and ``seed``; backends ignore what their provider cannot honour and say so in their docs.
+    """
+
+    name: str = "model"
+
+    @abstractmethod
+    async def complete(self, messages: Sequence[Message], **params: Any) -> Completion:
+        """Return the model's reply to ``messages``."""
+
+    async def aclose(self) -> None:  # noqa: B027 - optional hook, most models hold nothing
+        """Release connections or weights held by the model."""

@@ -1,0 +1,250 @@
+"""The contract every SymBench task meets: ``Instance``, ``Verdict``, ``Task`` and levels.
+
+A task is one module under :mod:`codesteer.symbench.tasks` defining one ``Task`` subclass;
+defining the class registers it (see :mod:`codesteer.symbench.registry`).
+
+Determinism: ``generate(seed, ...)`` draws every random choice from one
+``random.Random`` seeded from the task name, the seed and the knobs, so equal arguments give
+equal instances on every machine and Python version (never use the global ``random``, sets'
+iteration order or ``hash()`` in a generator).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from codesteer.symbench.answers import AnswerFormatError, extract_wrapped
+
+
+@dataclass
+class Instance:
+    """One question of a task, with everything its judge and solver need.
+
+    ``data`` holds the puzzle state or ground truth (plain JSON data). ``complexity`` holds the
+    knob values that produced it. ``source`` is ``"generated"`` or ``"original:<item path>"``.
+    """
+
+    task: str
+    id: str
+    question: str
+    data: dict[str, Any]
+    complexity: dict[str, Any] = field(default_factory=dict)
+    seed: int | None = None
+    level: str | None = None
+    source: str = "generated"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Instance:
+        return cls(**dict(data))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A judge's decision: ``correct``, a partial ``score`` in 0..1 and a readable ``reason``.
+
+    ``answer`` is the answer text the judge read (the inside of the last ``<<<...>>>``), or
+    ``None`` when none could be found.
+    """
+
+    correct: bool
+    score: float
+    reason: str
+    answer: str | None = None
+
+    @classmethod
+    def right(cls, answer: str | None = None, reason: str = "correct") -> Verdict:
+        return cls(True, 1.0, reason, answer)
+
+    @classmethod
+    def wrong(cls, reason: str, answer: str | None = None, score: float = 0.0) -> Verdict:
+        return cls(False, score, reason, answer)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Knob:
+    """A named complexity parameter of a task's generator."""
+
+    name: str
+    help: str
+    default: Any
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """A level value meaning "draw one of these per instance" (uniformly, from the instance's rng).
+
+    Levels that reproduce the released data use it, since the release mixes complexities.
+    """
+
+    values: tuple[Any, ...]
+
+    def __init__(self, *values: Any) -> None:
+        if not values:
+            raise ValueError("OneOf needs at least one value")
+        object.__setattr__(self, "values", tuple(values))
+
+
+@dataclass
+class OriginalItem:
+    """One item of the originally released SymBench data, as :mod:`.original` read it.
+
+    ``files`` maps each small text file of the item's folder to its raw content (for row-based
+    layouts — CSV, JSON lists, JSONL — it is empty and ``record`` holds the row). ``question``
+    is the stored prompt when the release has one. ``solution`` is the parsed ``solution.json``
+    (or the layout's gold field). ``complexity`` is what the release says about it, if anything.
+    """
+
+    task_dir: str
+    item_id: str
+    path: Path
+    question: str | None = None
+    solution: Any = None
+    record: dict[str, Any] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+    complexity: dict[str, Any] = field(default_factory=dict)
+
+
+class OriginalDataError(ValueError):
+    """An item of the released data cannot be read into an ``Instance`` (the message says why)."""
+
+
+class Task(ABC):
+    """Base class of the SymBench tasks.
+
+    Subclasses set the class attributes and implement ``_generate``, ``check`` and ``solve``
+    (plus ``from_original`` to read the released data). ``judge`` is final: it unwraps the
+    answer and turns any reading failure into a wrong ``Verdict`` with a reason.
+    """
+
+    #: Registry key (snake_case), e.g. ``"game24"``.
+    name: ClassVar[str]
+    #: Display name as the paper writes it, e.g. ``"Game 24"``.
+    title: ClassVar[str]
+    #: ``True`` for the paper's 28 seen tasks, ``False`` for its 9 unseen ones.
+    seen: ClassVar[bool]
+    #: The generator's complexity parameters.
+    knobs: ClassVar[tuple[Knob, ...]] = ()
+    #: Named presets: ``"paper"`` (the released distribution) and ``"1"``..``"N"`` (a ladder).
+    levels: ClassVar[dict[str, dict[str, Any]]] = {}
+    #: The accepted answer format, in words (shown by ``bench list`` and ``bench show``).
+    answer_format: ClassVar[str] = ""
+    #: Whether the answer must be wrapped in ``<<<...>>>`` (a few released tasks did not ask).
+    requires_wrapper: ClassVar[bool] = True
+    #: Folder (or file) names this task's items have in the original release.
+    original_dirs: ClassVar[tuple[str, ...]] = ()
+    #: Tasks drawn from external datasets may have no generator or no reference solver.
+    has_generator: ClassVar[bool] = True
+    has_solver: ClassVar[bool] = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "name" in cls.__dict__:
+            from codesteer.symbench.registry import register
+
+            register(cls)
+
+    # ----- generation -------------------------------------------------------------------
+    def resolve_knobs(self, level: str | None, overrides: Mapping[str, Any]) -> dict[str, Any]:
+        """Knob values for a level (default: ``paper``) with explicit overrides on top."""
+        known = {k.name: k.default for k in self.knobs}
+        unknown = set(overrides) - set(known)
+        if unknown:
+            raise ValueError(
+                f"{self.name}: unknown knob(s) {sorted(unknown)}; known: {sorted(known)}"
+            )
+        if level is not None and level not in self.levels:
+            raise ValueError(f"{self.name}: unknown level {level!r}; known: {list(self.levels)}")
+        values = dict(known)
+        values.update(self.levels.get(level or "paper", {}))
+        values.update(overrides)
+        return values
+
+    def generate(self, seed: int, level: str | None = None, **knobs: Any) -> Instance:
+        """A deterministic instance for ``seed`` at ``level`` (default ``paper``), knobs overriding."""
+        if not self.has_generator:
+            raise NotImplementedError(
+                f"{self.name} has no generator: its instances come from the released dataset"
+            )
+        level_name = level or ("paper" if "paper" in self.levels else None)
+        values = self.resolve_knobs(level_name, knobs)
+        rng = random.Random(f"{self.name}|{seed}|{json.dumps(_plain(values), sort_keys=True)}")
+        drawn = {k: (rng.choice(v.values) if isinstance(v, OneOf) else v) for k, v in values.items()}
+        question, data = self._generate(rng, **drawn)
+        suffix = level_name if level_name and not knobs else "custom-" + hashlib.sha1(
+            json.dumps(_plain(values), sort_keys=True).encode()
+        ).hexdigest()[:8]
+        return Instance(
+            task=self.name,
+            id=f"{self.name}-{suffix}-{seed}",
+            question=question,
+            data=data,
+            complexity=_plain(drawn),
+            seed=seed,
+            level=level_name if not knobs else None,
+        )
+
+    @abstractmethod
+    def _generate(self, rng: random.Random, **knobs: Any) -> tuple[str, dict[str, Any]]:
+        """Draw one instance: return its question text and its ``data``."""
+
+    # ----- judging ----------------------------------------------------------------------
+    def judge(self, instance: Instance, answer_text: Any) -> Verdict:
+        """Judge a model's full reply (or bare answer); never raises on malformed input."""
+        if not isinstance(answer_text, str):
+            return Verdict.wrong(f"answer must be text, got {type(answer_text).__name__}")
+        answer = extract_wrapped(answer_text)
+        if answer is None:
+            if self.requires_wrapper:
+                return Verdict.wrong("no <<<...>>> answer found")
+            answer = answer_text.strip()
+        try:
+            return self.check(instance, answer)
+        except AnswerFormatError as exc:
+            return Verdict.wrong(f"unreadable answer: {exc}", answer)
+        except (ValueError, TypeError, KeyError, IndexError, ArithmeticError, SyntaxError,
+                RecursionError, MemoryError, OverflowError) as exc:
+            return Verdict.wrong(f"unreadable answer ({type(exc).__name__}: {exc})", answer)
+
+    @abstractmethod
+    def check(self, instance: Instance, answer: str) -> Verdict:
+        """Judge the unwrapped answer text by the task's rules."""
+
+    # ----- solving ----------------------------------------------------------------------
+    @abstractmethod
+    def solve(self, instance: Instance) -> str:
+        """A reference answer, computed (search, constraint solving, simulation), wrapped in <<<>>>."""
+
+    # ----- original data ----------------------------------------------------------------
+    def from_original(self, item: OriginalItem) -> Instance:
+        """Read one item of the released data (raise ``OriginalDataError`` with the reason)."""
+        raise NotImplementedError(f"{self.name} has no reader for the released data")
+
+    def __repr__(self) -> str:
+        return f"<Task {self.name}>"
+
+
+def _plain(value: Any) -> Any:
+    """JSON-friendly copy of knob values (tuples to lists, OneOf to its values)."""
+    if isinstance(value, OneOf):
+        return {"one_of": [_plain(v) for v in value.values]}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value

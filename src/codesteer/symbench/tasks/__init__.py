@@ -1,0 +1,1 @@
+"""The SymBench tasks, one module each (imported by :mod:`codesteer.symbench.registry`)."""
