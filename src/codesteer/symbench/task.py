@@ -120,6 +120,11 @@ class OriginalItem:
     complexity: dict[str, Any] = field(default_factory=dict)
 
 
+#: Key of ``Instance.data`` holding the released gold answer, written as the text a model would
+#: put inside ``<<<...>>>`` in the format the question asks for (absent when the release has none).
+RELEASED_ANSWER = "released_answer"
+
+
 class OriginalDataError(ValueError):
     """An item of the released data cannot be read into an ``Instance`` (the message says why)."""
 
@@ -232,7 +237,11 @@ class Task(ABC):
 
     # ----- original data ----------------------------------------------------------------
     def from_original(self, item: OriginalItem) -> Instance:
-        """Read one item of the released data (raise ``OriginalDataError`` with the reason)."""
+        """Read one item of the released data (raise ``OriginalDataError`` with the reason).
+
+        The instance's ``source`` is ``"original:<item_id>"`` and, where the release stores a gold
+        answer, ``data[RELEASED_ANSWER]`` holds it as answer text so that it can be judged.
+        """
         raise NotImplementedError(f"{self.name} has no reader for the released data")
 
     def __repr__(self) -> str:
