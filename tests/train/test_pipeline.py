@@ -1,0 +1,74 @@
+"""SFT then DPO on the tiny CPU config, end to end, and the trained model served in-process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from codesteer.train import load_config, run_dpo, run_sft
+
+pytestmark = [pytest.mark.train, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory, request):
+    """One SFT run shared by the tests below (the GGUF tokenizer takes seconds to read)."""
+    root = tmp_path_factory.mktemp("train")
+    sft_data = request.getfixturevalue("sft_file_module")
+    cfg = load_config("tiny-cpu", stage="sft", output_dir=str(root / "sft"))
+    return run_sft(cfg, sft_data), root
+
+
+@pytest.fixture(scope="module")
+def sft_file_module(tmp_path_factory):
+    from tests.train.conftest import conversation, write_jsonl
+
+    path = tmp_path_factory.mktemp("data") / "sft.jsonl"
+    return write_jsonl(path, [{"messages": conversation(i)} for i in (3, 4)])
+
+
+def test_sft_loss_goes_down_on_a_fixed_batch(trained) -> None:
+    result, _ = trained
+    losses = result.losses
+    assert len(losses) == 8
+    assert losses[-1] < losses[0] * 0.9
+    assert (result.final_checkpoint / "model.safetensors").is_file()
+    assert (result.final_checkpoint / "tokenizer_config.json").is_file()
+
+
+def test_dpo_from_the_sft_checkpoint_prefers_the_chosen_guidance(trained, dpo_file: Path, tmp_path: Path) -> None:
+    sft, _ = trained
+    cfg = load_config("tiny-cpu", stage="dpo", output_dir=str(tmp_path / "dpo"))
+    result = run_dpo(cfg, dpo_file, sft.final_checkpoint)
+    losses = result.losses
+    assert losses[0] == pytest.approx(0.6931, abs=1e-3)  # policy == reference at the start
+    assert losses[-1] < losses[0]
+    margins = [e["rewards/margins"] for e in result.log_history if "rewards/margins" in e]
+    assert margins[-1] > 0
+
+
+def test_training_resumes_from_the_last_checkpoint(sft_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "resume"
+    first = run_sft(load_config("tiny-cpu", stage="sft", output_dir=str(out)), sft_file)
+    assert first.resumed_from is None
+    cfg = load_config("tiny-cpu", stage="sft", output_dir=str(out))
+    cfg.training.max_steps = 12
+    second = run_sft(cfg, sft_file)
+    assert second.resumed_from is not None and second.resumed_from.endswith("checkpoint-8")
+    steps = [e["step"] for e in second.log_history if "loss" in e]
+    # The history restored from the checkpoint plus the new steps: each step logged once.
+    assert steps == list(range(1, 13))
+
+
+async def test_the_trained_checkpoint_answers_through_the_model_layer(trained) -> None:
+    from codesteer.llm.hf import TransformersModel
+
+    result, _ = trained
+    model = TransformersModel(str(result.final_checkpoint))
+    completion = await model.complete(
+        [{"role": "user", "content": "Decide code or text for question 5"}], max_tokens=8
+    )
+    assert completion.completion_tokens > 0
+    assert completion.prompt_tokens > 5
+    assert completion.model == f"hf:{result.final_checkpoint}"
