@@ -1,0 +1,101 @@
+"""Small helpers shared by several SymBench task modules (mixtures, flat lists, grids).
+
+``weighted`` builds a per-instance mixture with the released frequencies; ``parse_flat``
+reads a row-major comma list answer; ``rows_text`` / ``rotate_cw`` / ``windows`` are the grid
+operations the grid tasks use for their questions, solvers and judges.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from codesteer.symbench.answers import AnswerFormatError, parse_list
+from codesteer.symbench.task import OneOf, Verdict
+
+T = TypeVar("T")
+
+
+def weighted(*pairs: tuple[Any, int]) -> OneOf:
+    """A ``OneOf`` drawing each value with probability proportional to its count."""
+    values: list[Any] = []
+    for value, count in pairs:
+        values.extend([value] * count)
+    return OneOf(*values)
+
+
+def parse_flat(answer: str, length: int, item: Callable[[Any], T], what: str) -> list[T]:
+    """A flat list of exactly ``length`` items (bare ``a,b,c`` or bracketed, nesting flattened).
+
+    ``item`` converts one element and raises ``ValueError``/``AnswerFormatError`` when it is not
+    an acceptable ``what``.
+    """
+    values = flatten(parse_list(answer))
+    if len(values) != length:
+        raise AnswerFormatError(f"expected {length} {what}s, got {len(values)}")
+    out = []
+    for value in values:
+        try:
+            out.append(item(value))
+        except (ValueError, TypeError) as exc:
+            raise AnswerFormatError(f"{value!r} is not a {what}") from exc
+    return out
+
+
+def flatten(values: Sequence[Any]) -> list[Any]:
+    """Nested lists/tuples flattened row-major."""
+    out: list[Any] = []
+    for value in values:
+        if isinstance(value, list | tuple):
+            out.extend(flatten(value))
+        else:
+            out.append(value)
+    return out
+
+
+def compare_flat(expected: Sequence[Any], got: Sequence[Any], answer: str, what: str) -> Verdict:
+    """Right when equal; otherwise wrong, naming the first differing position (partial score)."""
+    wrong = [i for i, (a, b) in enumerate(zip(expected, got, strict=True)) if a != b]
+    if not wrong:
+        return Verdict.right(answer)
+    first = wrong[0]
+    return Verdict.wrong(
+        f"{len(wrong)} of {len(expected)} {what}s wrong; first at position {first + 1}: "
+        f"expected {expected[first]!r}, got {got[first]!r}",
+        answer,
+    )
+
+
+def rows_text(grid: Sequence[Sequence[Any]], sep: str = " ") -> str:
+    """One line per row, cells joined by ``sep``."""
+    return "\n".join(sep.join(str(c) for c in row) for row in grid)
+
+
+def rotate_cw(grid: Sequence[Sequence[T]]) -> list[list[T]]:
+    """The grid rotated 90 degrees clockwise."""
+    return [list(col) for col in zip(*reversed([list(r) for r in grid]), strict=True)]
+
+
+def windows(grid: Sequence[Sequence[T]], k: int) -> list[list[list[T]]]:
+    """For each stride-1 ``k x k`` window (row-major), the flat list of its cells."""
+    n_rows, n_cols = len(grid), len(grid[0])
+    return [
+        [
+            [grid[r + i][c + j] for i in range(k) for j in range(k)]
+            for c in range(n_cols - k + 1)
+        ]
+        for r in range(n_rows - k + 1)
+    ]
+
+
+def int_item(value: Any) -> int:
+    """An integer cell value (``3``, ``"3"``, ``3.0``), else ``ValueError``."""
+    if isinstance(value, bool):
+        raise ValueError("boolean")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+        return int(value.strip())
+    raise ValueError(f"not an integer: {value!r}")
