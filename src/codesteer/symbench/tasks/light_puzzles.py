@@ -19,6 +19,7 @@ import random
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError, parse_list
+from codesteer.symbench.released import released_instance, released_solution
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -143,23 +144,17 @@ class LightPuzzles(Task):
         return "<<<" + ",".join(str(v) for v in self._final(instance)) + ">>>"
 
     def from_original(self, item: OriginalItem) -> Instance:
-        sol = item.solution
-        if not isinstance(sol, dict) or item.question is None:
-            raise OriginalDataError("light puzzle item needs question.txt and solution.json")
+        sol = released_solution(item)
         try:
-            n = int(sol["n"])
             data = {
-                "n": n,
+                "n": int(sol["n"]),
                 "initial_state": [[int(v) for v in row] for row in sol["initial_state"]],
                 "buttons": {str(k): [[int(r), int(c)] for r, c in v] for k, v in sol["buttons"].items()},
                 "operations": [str(op) for op in sol["operations"]],
                 RELEASED_ANSWER: ",".join(str(int(v)) for v in sol["solution"]),
             }
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise OriginalDataError(f"malformed light puzzle solution.json: {exc}") from exc
         if unknown := set(data["operations"]) - set(data["buttons"]):
             raise OriginalDataError(f"presses name unknown buttons {sorted(unknown)}")
-        return Instance(
-            task=self.name, id=item.item_id, question=item.question, data=data,
-            complexity={"complexity": sol.get("complexity")}, source="original:" + item.item_id,
-        )
+        return released_instance(self, item, data)
