@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from codesteer.symbench import get_task
+from codesteer.symbench.original import load_task
+from codesteer.symbench.task import RELEASED_ANSWER
+from codesteer.symbench.tasks.string_splitting import final_counts
+
+TASK = get_task("string_splitting")
+
+
+def test_simulator_runs_one_method_per_turn() -> None:
+    # released sample_0: 2 A, 2 B, 3 C -> A0 B0 C1 X2 Y0 Z3
+    assert final_counts(2, 2, 3) == [0, 0, 1, 2, 0, 3]
+    assert final_counts(0, 0, 0) == [0, 0, 0, 0, 0, 0]
+    assert final_counts(0, 1, 1) == [0, 0, 0, 1, 0, 1]  # B+C -> A -> 2X+Y -> X, Z
+
+
+def test_judge_accepts_every_fair_format() -> None:
+    instance = TASK.generate(5, level="4")
+    counts = final_counts(*instance.data["start"])
+    as_text = [str(n) for n in counts]
+    for body in (
+        "[" + ", ".join(f'"{n}"' for n in as_text) + "]",
+        "[" + ", ".join(as_text) + "]",
+        ", ".join(as_text),
+        " ".join(as_text),
+    ):
+        assert TASK.judge(instance, f"<<<{body}>>>").correct, body
+
+
+def test_judge_rejects_near_misses() -> None:
+    instance = TASK.generate(2, level="3")
+    counts = final_counts(*instance.data["start"])
+    for i in range(6):
+        wrong = list(counts)
+        wrong[i] = wrong[i] + 1
+        verdict = TASK.judge(instance, "<<<" + str([str(n) for n in wrong]) + ">>>")
+        assert not verdict.correct and "ABCXYZ"[i] in verdict.reason
+    assert "expected 6 counts" in TASK.judge(instance, f"<<<{counts[:5]}>>>").reason
+    assert not TASK.judge(instance, "<<<[" + ", ".join(str(-n - 1) for n in counts) + "]>>>").correct
+
+
+def test_generated_wording_varies_but_rules_do_not() -> None:
+    questions = {TASK.generate(seed).question.split("Xiao Li")[0] for seed in range(30)}
+    assert len(questions) > 3
+
+
+def test_released_golds_pass_in_the_format_the_question_asks(original_root) -> None:
+    instances, failures = load_task(original_root, TASK)
+    assert instances and not failures
+    for instance in instances:
+        gold = instance.data[RELEASED_ANSWER]
+        assert gold.startswith('["')
+        assert TASK.judge(instance, f"<<<{gold}>>>").correct
+        concatenated = "".join(c for c in gold if c.isdigit())
+        assert TASK.judge(instance, f"<<<{concatenated}>>>").correct
