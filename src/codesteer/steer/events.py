@@ -1,0 +1,55 @@
+"""Typed events a run emits as it goes (``solve(..., on_event=...)``), for streaming UIs.
+
+Each event names its round; the CLI prints them, the evaluation harness may log them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Guidance:
+    round: int
+    action: str
+    text: str
+    malformed: str | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    round: int
+    text: str
+    conversation: str = "task"
+
+
+@dataclass(frozen=True)
+class Code:
+    round: int
+    code: str
+
+
+@dataclass(frozen=True)
+class ExecutionDone:
+    round: int
+    outcome: str
+    report: str
+
+
+@dataclass(frozen=True)
+class CheckerNote:
+    round: int
+    checker: str  # "symbolic" or "self_answer"
+    text: str
+
+
+@dataclass(frozen=True)
+class Final:
+    answer: str | None
+    channel: str | None
+    stop_reason: str
+    verdict: dict[str, Any] | None = None
+
+
+Event = Guidance | Reply | Code | ExecutionDone | CheckerNote | Final

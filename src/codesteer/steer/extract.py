@@ -1,0 +1,48 @@
+"""Reading model replies: code blocks, ``<<<answer>>>`` blocks and a rough token count.
+
+Code: a fenced block tagged ``python``/``py``/``python3`` or untagged (the original accepted only
+```` ```python ```` followed by a newline); the first such block is the one that runs. Answers:
+the last ``<<<...>>>`` block, cleaned the way SymBench's judges clean it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from codesteer.symbench.answers import extract_wrapped
+
+_FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n(.*?)```", re.DOTALL)
+_PYTHON_TAGS = {"", "python", "py", "python3"}
+
+
+def code_blocks(text: str) -> list[str]:
+    """Python code blocks of ``text`` in order (empty blocks skipped)."""
+    blocks = []
+    for tag, body in _FENCE.findall(text):
+        if tag.lower() in _PYTHON_TAGS and body.strip():
+            blocks.append(body.strip("\n") + "\n")
+    return blocks
+
+
+def first_code(text: str) -> str | None:
+    """The block that gets executed: the first Python block, or ``None``."""
+    blocks = code_blocks(text)
+    return blocks[0] if blocks else None
+
+
+def answer_in(text: str | None) -> str | None:
+    """The cleaned inside of the last ``<<<...>>>`` of ``text``; ``None`` if absent or empty."""
+    if not text:
+        return None
+    answer = extract_wrapped(text)
+    return answer if answer else None
+
+
+def approx_tokens(text: str) -> int:
+    """A tokenizer-free estimate of a text's token count (about four characters a token).
+
+    Used only for the "output too long to show" threshold; never for accounting, which uses the
+    token counts models report.
+    """
+    return max(len(text.split()), math.ceil(len(text) / 4))

@@ -1,0 +1,18 @@
+"""All Code + CoT: one reply, asked to explain the plan and then write one program that prints the answer.
+
+The answer is read from the reply text and, when the reply holds a code block, from the output
+of running its first block in the sandbox (either channel may carry it).
+"""
+
+from __future__ import annotations
+
+from codesteer.steer.engine import Ending, Run
+from codesteer.steer.methods import Method
+from codesteer.steer.methods._shared import single_answer
+
+
+async def run(r: Run) -> Ending:
+    return await single_answer(r, "task_code")
+
+
+METHOD = Method("all_code_cot", "All Code + CoT: one reply, asked to explain the plan and then write one program that prints the answer.", run)
