@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Literal
 
 Outcome = Literal["ok", "error", "timed_out", "memory_exceeded", "killed"]
@@ -20,8 +20,39 @@ class SandboxConfig:
     max_file_size_mb: int = 64
     network: bool = False
 
+    def __post_init__(self) -> None:
+        for name in ("timeout_s", "memory_mb", "max_output_bytes", "max_processes", "max_open_files",
+                     "max_file_size_mb"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                raise ValueError(f"sandbox option {name} must be a positive number, got {value!r}")
+
     def with_(self, **changes: Any) -> SandboxConfig:
+        """A copy with some options changed; unknown option names raise ``ValueError``."""
+        unknown = sorted(set(changes) - {f.name for f in fields(self)})
+        if unknown:
+            raise ValueError(f"unknown sandbox option(s): {', '.join(unknown)}")
         return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class IsolationReport:
+    """Which mechanism confines each aspect of a sandboxed program on this machine.
+
+    Each field names the mechanism in use; ``warnings`` lists every place where the sandbox fell
+    back to something weaker than its best mechanism (they are also logged).
+    """
+
+    user: str
+    network: str
+    filesystem: str
+    process_tree: str
+    signals: str
+    warnings: tuple[str, ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> IsolationReport:
+        return cls(**{**data, "warnings": tuple(data.get("warnings", ()))})
 
 
 @dataclass

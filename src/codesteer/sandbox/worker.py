@@ -1,0 +1,337 @@
+"""The sandbox worker: a trusted process that runs each job in a freshly forked, confined child.
+
+Started by the host with an empty environment (``python -I -c ...``), it isolates itself
+(network namespace), imports the modules model code uses (pool mode), reports which isolation
+mechanisms work, then answers jobs one at a time over its stdin/stdout pipes. Per job it forks a
+small supervisor that enters a new PID namespace and forks the job child (PID 1 there), so that
+killing the child at the deadline kills everything the program started, daemons included.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import selectors
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from dataclasses import asdict
+from typing import Any
+
+from codesteer.sandbox import linux, protocol
+from codesteer.sandbox.child import MEMORY_NOTE, Confinement, confine_and_run
+from codesteer.sandbox.types import Execution, IsolationReport, Outcome, SandboxConfig
+
+PRELOADED = ("math", "cmath", "itertools", "functools", "collections", "heapq", "bisect", "fractions",
+             "decimal", "random", "re", "json", "string", "statistics", "copy", "numpy", "sympy")
+UID_BASE = 1_000_000
+_GRACE_S = 2.0
+
+
+def _probe_pid_namespace() -> bool:
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        with contextlib.suppress(BaseException):
+            linux.unshare(linux.CLONE_NEWPID)
+            grandchild = os.fork()
+            if grandchild == 0:
+                os._exit(0 if os.getpid() == 1 else 1)
+            code = os.waitstatus_to_exitcode(os.waitpid(grandchild, 0)[1])
+        os._exit(code)
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+
+
+def _enter_user_namespace(flags: int) -> None:
+    uid, gid = os.getuid(), os.getgid()
+    linux.unshare(linux.CLONE_NEWUSER | flags)
+    for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
+        with open(f"/proc/self/{name}", "w") as handle:
+            handle.write(text)
+
+
+def establish(network: bool) -> tuple[Confinement, IsolationReport]:
+    """Isolate this worker and find what each job child can use; weaker fallbacks are reported."""
+    warnings: list[str] = []
+    root = os.geteuid() == 0
+    flags = linux.CLONE_NEWIPC | (0 if network else linux.CLONE_NEWNET)
+    userns = False
+    try:
+        if root:
+            linux.unshare(flags)
+        else:
+            _enter_user_namespace(flags)
+            userns = True
+        net = "allowed by configuration (network=True)" if network else "empty network namespace"
+    except OSError as exc:
+        net = "not isolated by a namespace"
+        if not network:
+            warnings.append(f"network namespace unavailable ({exc.strerror}); relying on Landlock TCP rules")
+    abi = linux.landlock_abi()
+    if abi:
+        filesystem = f"Landlock ABI {abi}: writes only inside the job's working directory"
+    else:
+        filesystem = "file permissions only"
+        warnings.append("Landlock unavailable: writes outside the working directory are limited only by "
+                        "file permissions (world-writable places such as /tmp stay writable)")
+    if not network and abi < 4 and net == "not isolated by a namespace":
+        warnings.append("no mechanism blocks network access on this machine")
+    if abi >= 4 and not network:
+        net += " + Landlock TCP bind/connect denied"
+    signals = "Landlock signal scope" if abi >= 6 else "uid separation" if root else "none"
+    if abi < 6 and not root:
+        warnings.append("sandboxed code may signal other processes of this user (no Landlock scope, no uid drop)")
+    pidns = _probe_pid_namespace()
+    linux.prctl(linux.PR_SET_CHILD_SUBREAPER, 1)
+    if pidns:
+        tree = "PID namespace per job (killing its init kills every descendant)"
+    else:
+        tree = "process group + subreaper sweep of descendants"
+        warnings.append("PID namespaces unavailable: daemonised children are found through the subreaper")
+    job_uid = UID_BASE + os.getpid() if root else None
+    user = f"unique uid {job_uid} (dropped from root)" if root else (
+        "own uid, capabilities dropped (user namespace)" if userns else "own uid")
+    if not root:
+        warnings.append("not running as root: jobs run with this user's uid and its process limit")
+    plan = Confinement(job_uid=job_uid, drop_caps=userns, landlock_abi=abi, network=network,
+                       pid_namespace=pidns)
+    report = IsolationReport(user=user, network=net, filesystem=filesystem,
+                             process_tree=tree, signals=signals, warnings=tuple(warnings))
+    return plan, report
+
+
+def _descendants(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as handle:
+                    ppid = int(handle.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    found, frontier = [], [root]
+    while frontier:
+        frontier = [child for parent in frontier for child in children.get(parent, [])]
+        found.extend(frontier)
+    return found
+
+
+def _kill_uid(uid: int) -> None:
+    """Kill every process running as ``uid`` (from a helper that takes that uid: ``kill(-1)``)."""
+    helper = os.fork()
+    if helper == 0:
+        with contextlib.suppress(BaseException):
+            os.setresgid(uid, uid, uid)
+            os.setresuid(uid, uid, uid)
+            os.kill(-1, signal.SIGKILL)
+        os._exit(0)
+    os.waitpid(helper, 0)
+
+
+def _sweep(plan: Confinement, keep: int) -> None:
+    """Without a PID namespace: kill what the job left behind (orphans re-parent to this worker)."""
+    if plan.job_uid is not None:
+        _kill_uid(plan.job_uid)
+    for _ in range(20):
+        strays = [pid for pid in _descendants(os.getpid()) if pid != keep]
+        if not strays:
+            return
+        for pid in strays:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            while os.waitpid(-1, os.WNOHANG)[0]:
+                pass
+
+
+def _supervise(code: str, config: SandboxConfig, plan: Confinement, workdir: str,
+               child_fds: tuple[int, int, int, int], status_fd: int, read_fds: tuple[int, ...]) -> None:
+    """In the per-job supervisor: start the job child (PID 1 of a new namespace), report its end."""
+    try:
+        for fd in read_fds:
+            os.close(fd)
+        linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)
+        if plan.pid_namespace:
+            linux.unshare(linux.CLONE_NEWPID)
+        child = os.fork()
+        if child == 0:
+            os.close(status_fd)
+            confine_and_run(code, config, plan, workdir, child_fds)
+        for fd in child_fds:
+            os.close(fd)
+        os.write(status_fd, f"{child}\n".encode())
+        _, status, usage = os.wait4(child, 0)
+        os.write(status_fd, f"{status} {usage.ru_utime + usage.ru_stime}\n".encode())
+    finally:
+        os._exit(0)
+
+
+def _text(data: bytearray, total: int, limit: int) -> tuple[str, bool]:
+    text = data.decode("utf-8", errors="replace")
+    if total <= limit:
+        return text, False
+    return f"{text}\n[... output truncated: {total} bytes, the first {limit} kept]", True
+
+
+def _classify(status: int | None, timed_out: bool, memory_note: bool) -> tuple[Outcome, int | None]:
+    if status is None:
+        return ("timed_out" if timed_out else "killed"), None
+    code = os.waitstatus_to_exitcode(status)
+    if timed_out or code == -signal.SIGXCPU:
+        return "timed_out", code
+    if code < 0:
+        return "killed", code
+    if code and memory_note:
+        return "memory_exceeded", code
+    return ("ok" if code == 0 else "error"), code
+
+
+def _pipes() -> tuple[tuple[int, int], ...]:
+    return tuple(os.pipe() for _ in range(4))
+
+
+def _execute(code: str, stdin: str | None, config: SandboxConfig, plan: Confinement, workdir: str) -> Execution:
+    main_path = os.path.join(workdir, "main.py")
+    with open(main_path, "w", encoding="utf-8") as handle:
+        handle.write(code)
+    if plan.job_uid is not None:
+        for path in (workdir, main_path):
+            os.chown(path, plan.job_uid, plan.job_uid)
+    stdin_fd = os.memfd_create("stdin")
+    data = memoryview((stdin or "").encode())
+    while data:
+        data = data[os.write(stdin_fd, data):]
+    os.lseek(stdin_fd, 0, os.SEEK_SET)
+    (out_r, out_w), (err_r, err_w), (note_r, note_w), (status_r, status_w) = _pipes()
+    read_fds = (out_r, err_r, note_r, status_r)
+    start = time.monotonic()
+    supervisor = os.fork()
+    if supervisor == 0:
+        _supervise(code, config, plan, workdir, (stdin_fd, out_w, err_w, note_w), status_w, read_fds)
+    for fd in (stdin_fd, out_w, err_w, note_w, status_w):
+        os.close(fd)
+
+    limit = config.max_output_bytes
+    kept = {out_r: bytearray(), err_r: bytearray()}
+    totals = dict.fromkeys(kept, 0)
+    status_text, note = b"", b""
+    selector = selectors.DefaultSelector()
+    for fd in read_fds:
+        selector.register(fd, selectors.EVENT_READ)
+    deadline, ended, timed_out = start + config.timeout_s, None, False
+
+    def job_pid() -> int | None:
+        first = status_text.split(b"\n", 1)[0]
+        return int(first) if status_text.count(b"\n") >= 1 else None
+
+    def kill_job() -> None:
+        pid = job_pid()
+        for kill, target in ((os.kill, pid), (os.killpg, pid), (os.kill, supervisor if pid is None else None)):
+            if target is not None:
+                with contextlib.suppress(OSError):
+                    kill(target, signal.SIGKILL)
+        if not plan.pid_namespace:
+            _sweep(plan, keep=supervisor)
+
+    while selector.get_map():
+        now = time.monotonic()
+        if now >= deadline:
+            if ended is not None or timed_out:
+                kill_job()
+                break
+            timed_out = True
+            kill_job()
+            deadline = now + _GRACE_S
+        for key, _ in selector.select(max(0.0, deadline - now)):
+            chunk = os.read(key.fd, 1 << 16)
+            if not chunk:
+                selector.unregister(key.fd)
+            elif key.fd in kept:
+                totals[key.fd] += len(chunk)
+                room = limit - len(kept[key.fd])
+                if room > 0:
+                    kept[key.fd] += chunk[:room]
+            elif key.fd == note_r:
+                note = (note + chunk)[:8]
+            else:
+                status_text += chunk
+                if status_text.count(b"\n") >= 2 and ended is None:
+                    ended = time.monotonic()
+                    if not plan.pid_namespace:
+                        _sweep(plan, keep=supervisor)
+                    deadline = min(deadline, ended + _GRACE_S) if not timed_out else deadline
+    selector.close()
+    for fd in read_fds:
+        os.close(fd)
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(supervisor, 0)
+    lines = status_text.split(b"\n")
+    status, cpu = (int(lines[1].split()[0]), float(lines[1].split()[1])) if len(lines) >= 3 else (None, 0.0)
+    outcome, exit_code = _classify(status, timed_out, MEMORY_NOTE in note)
+    stdout, stdout_cut = _text(kept[out_r], totals[out_r], limit)
+    stderr, stderr_cut = _text(kept[err_r], totals[err_r], limit)
+    return Execution(stdout=stdout, stderr=stderr, exit_code=exit_code, outcome=outcome,
+                     wall_s=round((ended or time.monotonic()) - start, 6), cpu_s=round(cpu, 6),
+                     stdout_truncated=stdout_cut, stderr_truncated=stderr_cut)
+
+
+def _remove(path: str) -> None:
+    def unlock_and_retry(func: Any, target: str, _exc: Any) -> None:
+        with contextlib.suppress(OSError):
+            os.chmod(os.path.dirname(target), 0o700)
+            func(target)
+
+    shutil.rmtree(path, onerror=unlock_and_retry)
+
+
+def run_job(job: dict[str, Any], plan: Confinement, base: str) -> dict[str, Any]:
+    """Run one job message (``code``, ``stdin``, ``config``) and return the ``Execution`` as a dict."""
+    config = SandboxConfig(**job["config"])
+    workdir = tempfile.mkdtemp(prefix="job-", dir=base)
+    try:
+        return asdict(_execute(job["code"], job.get("stdin"), config, plan, workdir))
+    finally:
+        _remove(workdir)
+
+
+def _preload() -> None:
+    for name in PRELOADED:
+        with contextlib.suppress(ImportError):
+            __import__(name)
+
+
+def main(argv: list[str]) -> None:
+    """Worker entry point. Flags: ``--oneshot`` (no preloading, one job), ``--network``."""
+    channel_in = os.dup(0)
+    channel_out = os.dup(1)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
+    os.dup2(2, 1)
+    os.close(devnull)
+    oneshot = "--oneshot" in argv
+    plan, report = establish(network="--network" in argv)
+    if not oneshot:
+        _preload()
+    base = tempfile.mkdtemp(prefix="codesteer-sandbox-")
+    os.chmod(base, 0o711)
+    try:
+        protocol.send(channel_out, {"ready": asdict(report), "base": base})
+        while True:
+            try:
+                job = protocol.recv(channel_in)
+            except EOFError:
+                return
+            protocol.send(channel_out, {"result": run_job(job, plan, base)})
+            if oneshot:
+                return
+    except BrokenPipeError:
+        return
+    finally:
+        _remove(base)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
