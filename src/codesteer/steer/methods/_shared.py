@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from codesteer.sandbox.types import Execution
 from codesteer.steer.engine import Chat, Ending, Run
+from codesteer.steer.extract import first_code
 from codesteer.steer.prompts import Rendered, render
 
 
@@ -38,7 +39,8 @@ async def write_run_read(run: Run, first: Rendered, feedback: Feedback, stop_wor
 
     Stops when a reply holds no code block, when it contains ``stop_word``, or after
     ``max_rounds`` executions. The ending carries the last execution when the final reply has
-    no code of its own (the model read that output before answering).
+    no code of its own (the model read that output before answering); otherwise the engine
+    runs the final reply's code.
     """
     chat = run.task_chat()
     chat.say(first, 0)
@@ -47,7 +49,7 @@ async def write_run_read(run: Run, first: Rendered, feedback: Feedback, stop_wor
     last: Execution | None = None
     for index in range(1, run.config.max_rounds + 1):
         if stop_word and stop_word in reply:
-            return Ending(reply, "done", last)
+            return Ending(reply, "done", None if first_code(reply) else last)
         ran = await run.run_code(index - 1, reply)
         if ran is None:
             return Ending(reply, "done", last)
@@ -55,7 +57,7 @@ async def write_run_read(run: Run, first: Rendered, feedback: Feedback, stop_wor
         chat.say(feedback(last, text), index)
         reply = await chat.answer(index)
         run.record_reply(index, reply)
-    return Ending(reply, "max_rounds", last)
+    return Ending(reply, "max_rounds", None if first_code(reply) else last)
 
 
 async def both_answers(run: Run) -> tuple[dict[str, str], Execution | None]:

@@ -1,0 +1,34 @@
+"""Strict parsing of the steering model's control protocol."""
+
+from __future__ import annotations
+
+import pytest
+
+from codesteer.steer.protocol import parse
+
+
+@pytest.mark.parametrize(
+    ("text", "opening", "action", "guidance", "malformed"),
+    [
+        ("Code is better here. <<<Code>>>", True, "code", "", False),
+        ("<<<text>>>", True, "text", "", False),
+        ("<<<  Return   Answer >>>", False, "return_answer", "", False),
+        ("<<<TERMINATE.>>>", False, "terminate", "", False),
+        ("first <<<Code>>> then <<<Text>>>", True, "text", "", False),  # the last block decides
+        ("<<<Write code that searches all orders.>>>", False, "guidance", "Write code that searches all orders.", False),
+        ("<<<Terminate the search at depth 3>>>", False, "guidance", "Terminate the search at depth 3", False),
+        ("<<<Return Answers>>>", False, "guidance", "Return Answers", False),
+        ("You should Terminate now", False, "guidance", "You should Terminate now", True),
+        ("Return Answer", False, "guidance", "Return Answer", True),
+        ("", False, "return_answer", "", True),
+        ("<<< >>>", False, "return_answer", "", True),
+        ("", True, "code", "", True),
+        ("<<<Return Answer>>>", True, "code", "", True),
+        ("<<<Terminate>>>", True, "code", "", True),
+        ("Use words, step by step.", True, "guidance", "Use words, step by step.", True),
+    ],
+)
+def test_parse(text: str, opening: bool, action: str, guidance: str, malformed: bool) -> None:
+    decision = parse(text, opening=opening)
+    assert (decision.action, decision.guidance, decision.malformed) == (action, guidance, malformed)
+    assert bool(decision.reason) == malformed
