@@ -196,7 +196,7 @@ async def test_model_error_ends_the_run_with_a_reason(executor, quick) -> None:
     task = task_model(["<<<7>>>"])
     steer = ScriptedModel(["<<<Text>>>"])  # runs out in round 1
     t = await _run(task, steer, quick, executor)
-    assert t.stop_reason == "error" and "ran out of replies" in t.error
+    assert t.stop_reason == "error" and "ran out of replies" in t.error and t.error.startswith("ModelError")
     assert t.final.answer == "7"
 
 

@@ -47,3 +47,11 @@ def test_config_round_trip_and_validation() -> None:
         SteerConfig(symbolic_checker="fancy")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="max_rounds"):
         SteerConfig(max_rounds=-1)
+
+
+def test_capped_limits_every_kind_of_call() -> None:
+    c = SteerConfig().capped(100)
+    assert {c.task_sampling.max_tokens, c.finetuned_steer_sampling.max_tokens,
+            c.prompted_steer_sampling.max_tokens, c.helper_sampling.max_tokens} == {100}
+    assert c.finetuned_steer_sampling.temperature == 0.95
+    assert SteerConfig().capped(5000).task_sampling.max_tokens == 2000

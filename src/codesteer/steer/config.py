@@ -76,6 +76,13 @@ class SteerConfig:
     def with_(self, **changes: Any) -> SteerConfig:
         return replace(self, **changes)
 
+    def capped(self, max_tokens: int) -> SteerConfig:
+        """The same settings with every kind of model call limited to ``max_tokens`` new tokens."""
+        return replace(self, **{
+            f.name: replace(getattr(self, f.name), max_tokens=min(max_tokens, getattr(self, f.name).max_tokens))
+            for f in fields(self) if f.name.endswith("_sampling")
+        })
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 

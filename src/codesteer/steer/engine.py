@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from codesteer.llm.base import ChatModel, Message, ModelError
+from codesteer.sandbox.pool import SandboxError
 from codesteer.sandbox.types import Execution, SandboxConfig
 from codesteer.steer import events
 from codesteer.steer.config import Sampling, SteerConfig
@@ -232,8 +233,9 @@ async def solve(
     """Answer one question (or SymBench instance) with ``method``; return the full trajectory.
 
     Methods that steer (``codesteer``, ``code_text_sum2``) use ``steer_model``, or the task model
-    prompted as steerer when none is given. A model failure does not raise: the trajectory ends
-    with ``stop_reason="error"`` and the message in ``error``, the answer read from the last reply.
+    prompted as steerer when none is given. A model or sandbox failure does not raise: the
+    trajectory ends with ``stop_reason="error"`` and the message in ``error``, the answer read
+    from the last reply.
     """
     from codesteer.steer.methods import get_method
 
@@ -253,10 +255,14 @@ async def solve(
     start = time.perf_counter()
     try:
         ending = await spec.run(run)
-    except ModelError as exc:
-        run.trajectory.error = str(exc)
+    except (ModelError, SandboxError) as exc:
+        run.trajectory.error = f"{type(exc).__name__}: {exc}"
         ending = Ending(_last_reply(run.trajectory), "error")
-    await run.finish(ending)
+    try:
+        await run.finish(ending)
+    except SandboxError as exc:
+        run.trajectory.error = f"{type(exc).__name__}: {exc}"
+        await run.finish(Ending(ending.reply, "error", run_reply_code=False))
     t = run.trajectory
     t.wall_s = time.perf_counter() - start
     run.emit(events.Final(t.final.answer if t.final else None, t.final.channel if t.final else None,

@@ -1,0 +1,129 @@
+"""``codesteer solve``: answer one question (or a generated SymBench instance) with a method,
+streaming each round."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+from rich.panel import Panel
+from rich.syntax import Syntax
+from rich.text import Text
+
+from codesteer.llm.base import ChatModel, ModelError
+from codesteer.steer import events
+
+console = Console()
+
+
+def _fail(message: str) -> NoReturn:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(1)
+
+
+def show(event: events.Event) -> None:
+    """Print one round event."""
+    if isinstance(event, events.Guidance):
+        title = f"round {event.round} · steering: {event.action}"
+        body = Text(event.text) if not event.malformed else Text(f"{event.text}\n[malformed: {event.malformed}]")
+        console.print(Panel(body, title=title, border_style="magenta"))
+    elif isinstance(event, events.Reply):
+        console.print(Panel(Text(event.text), title=f"round {event.round} · {event.conversation} reply", border_style="blue"))
+    elif isinstance(event, events.Code):
+        console.print(Panel(Syntax(event.code, "python"), title=f"round {event.round} · code", border_style="cyan"))
+    elif isinstance(event, events.ExecutionDone):
+        style = "green" if event.outcome == "ok" else "red"
+        console.print(Panel(Text(event.report), title=f"round {event.round} · execution: {event.outcome}", border_style=style))
+    elif isinstance(event, events.CheckerNote):
+        console.print(Panel(Text(event.text), title=f"round {event.round} · {event.checker} checker", border_style="yellow"))
+
+
+def _models(task_spec: str, steer_spec: str, no_cache: bool) -> tuple[ChatModel, ChatModel]:
+    from codesteer.llm.spec import load_model
+
+    task = load_model(task_spec, cache=not no_cache)
+    steer = task if steer_spec == task_spec else load_model(steer_spec, cache=not no_cache)
+    return task, steer
+
+
+def solve_command(
+    question: str | None = typer.Argument(None, help="The question (or use --task/--seed/--level)."),
+    method: str = typer.Option("codesteer", "--method", "-m", help="Method: codesteer or a baseline (see docs/steering.md)."),
+    task_model: str = typer.Option("local", "--task-model", help="Model spec of the task model."),
+    steer_model: str = typer.Option("local", "--steer-model", help="Model spec of the steering model."),
+    max_rounds: int = typer.Option(5, "--max-rounds", min=0, help="Most guidance rounds after the opening."),
+    max_tokens: int | None = typer.Option(None, "--max-tokens", min=1, help="Cap every model call's new tokens."),
+    steer_style: str = typer.Option("auto", "--steer-style", help="auto, finetuned or prompted."),
+    show_execution: bool = typer.Option(False, "--show-execution", help="Also show execution output to the task model."),
+    symbolic: str = typer.Option("codesteer", "--symbolic-checker", help="Scoring: codesteer or original."),
+    self_check: bool = typer.Option(True, "--self-check/--no-self-check", help="Run the self-answer checker."),
+    model_extractor: bool = typer.Option(False, "--model-extractor", help="Ask a model for the answer when none is wrapped."),
+    timeout: float = typer.Option(10.0, "--timeout", min=0.1, help="Sandbox time limit per run (s)."),
+    task: str | None = typer.Option(None, "--task", help="SymBench task to generate a question from."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the generated instance."),
+    level: str | None = typer.Option(None, "--level", help="Complexity level of the generated instance."),
+    as_json: bool = typer.Option(False, "--json", help="Print the trajectory as JSON instead of streaming."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not use cached model responses."),
+) -> None:
+    """Solve one question, streaming guidance, code, output and checker notes each round."""
+    from codesteer.steer import SteerConfig, solve
+
+    if (question is None) == (task is None):
+        _fail("give either a question or --task (with --seed/--level), not both or neither")
+    try:
+        config = SteerConfig(
+            max_rounds=max_rounds, steer_style=steer_style, show_execution_to_task_model=show_execution,  # type: ignore[arg-type]
+            symbolic_checker=symbolic, self_check=self_check, model_extractor=model_extractor,  # type: ignore[arg-type]
+            sandbox_timeout_s=timeout,
+        )
+        if max_tokens is not None:
+            config = config.capped(max_tokens)
+        subject = question
+        if task is not None:
+            from codesteer.symbench import get_task
+
+            subject = get_task(task).generate(seed, level=level)
+    except (ValueError, KeyError, NotImplementedError) as exc:
+        _fail(str(exc.args[0]) if isinstance(exc, KeyError) else str(exc))
+
+    async def go():
+        models = _models(task_model, steer_model, no_cache)
+        try:
+            return await solve(subject, method=method, task_model=models[0], steer_model=models[1],
+                               config=config, on_event=None if as_json else show)
+        finally:
+            for m in {id(m): m for m in models}.values():
+                await m.aclose()
+
+    try:
+        trajectory = asyncio.run(go())
+    except (ModelError, ValueError) as exc:
+        _fail(str(exc))
+    if as_json:
+        typer.echo(trajectory.to_json(indent=2))
+    else:
+        _summary(trajectory)
+    if trajectory.stop_reason == "error":
+        raise typer.Exit(1)
+
+
+def _summary(t) -> None:
+    final = t.final
+    answer = final.answer if final and final.answer is not None else "(no answer found)"
+    where = f" from the {final.channel.replace('_', ' ')} ({final.extractor})" if final and final.channel else ""
+    console.print(f"[bold]answer:[/bold] {answer}{where}")
+    if t.verdict is not None:
+        mark = "[green]correct[/green]" if t.verdict["correct"] else "[red]wrong[/red]"
+        console.print(f"[bold]verdict:[/bold] {mark} ({t.verdict['reason']})")
+    console.print(
+        f"[dim]{t.method}: stopped by {t.stop_reason} after {len(t.rounds)} round(s), "
+        f"{t.total_tokens} tokens, {t.wall_s:.1f} s, malformed steering outputs: {t.malformed_steer_outputs}[/dim]"
+    )
+    if t.error:
+        console.print(f"[red]error: {t.error}[/red]")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("solve")(solve_command)
