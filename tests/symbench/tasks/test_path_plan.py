@@ -1,12 +1,10 @@
 from __future__ import annotations
 
 import json
-from fractions import Fraction
 
 import pytest
 
 from codesteer.symbench import all_tasks
-from codesteer.symbench.geometry import clip_segment, first_visit_after, segment_hits
 from codesteer.symbench.original import load_task
 from codesteer.symbench.task import Instance
 from codesteer.symbench.tasks.path_plan import WALLS, build_question, instruction_text, plan_path
@@ -34,26 +32,6 @@ def make(**changes) -> Instance:
 
 def judge(path: str, **changes):
     return TASK.judge(make(**changes), f"<<<{path}>>>")
-
-
-# ----- geometry ------------------------------------------------------------------------------
-def test_clip_segment_is_closed_and_exact() -> None:
-    box = (Fraction(0), Fraction(1), Fraction(0), Fraction(1))
-    assert clip_segment((-1, Fraction(1, 2)), (2, Fraction(1, 2)), box) == (Fraction(1, 3), Fraction(2, 3))
-    assert segment_hits((-1, 2), (1, 0), box)  # along the diagonal x + y = 1 through two corners
-    assert not segment_hits((1, 2), (2, 1), box)
-    assert segment_hits((0, 2), (2, 0), box)  # touches the corner (1, 1) only
-    assert segment_hits((1, -1), (1, 2), (0, 1, 0, 1))  # along the right edge
-    assert not segment_hits((Fraction(1) + Fraction(1, 10**12), -1), (Fraction(1) + Fraction(1, 10**12), 2), box)
-    assert segment_hits((0.5, 0.5), (0.5, 0.5), box) and not segment_hits((2, 2), (2, 2), box)
-
-
-def test_first_visit_after_respects_time_order() -> None:
-    line = [(Fraction(0), Fraction(0)), (Fraction(10), Fraction(0)), (Fraction(0), Fraction(0))]
-    box = (Fraction(4), Fraction(5), Fraction(-1), Fraction(1))
-    assert first_visit_after(line, box, (0, 0)) == (0, Fraction(2, 5))
-    assert first_visit_after(line, box, (0, Fraction(9, 10))) == (1, Fraction(1, 2))
-    assert first_visit_after(line, box, (1, Fraction(9, 10))) is None
 
 
 # ----- judge ---------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ Knobs: ``num_boxes`` (coloured boxes, at most 16), ``box_size`` (min, max side l
 ``"visit"``, ``visits`` the number of boxes to enter and ``avoid`` a number of boxes to avoid or
 ``"rest"`` (all the others).
 
-Levels: ``paper`` draws 7 boxes of the released worlds' sizes, start and end near corners or
+Levels: ``paper`` draws 7 boxes with sides 0.3-1.2 (released: 0.3-1.95, mean 0.73), start and end near corners or
 inside the room, and one of the ten released instruction shapes (for the 140 released
 instances themselves use ``--source original``); the ladder ``"1"``..``"6"`` adds boxes (up to
 16, smaller, so passages narrow), longer visit lists with order, and more boxes to avoid, up to
@@ -340,7 +340,7 @@ class PathPlan(Task):
              ("ordered", 2, 1)),
     )
     levels: ClassVar[dict[str, dict[str, Any]]] = {
-        "paper": {"num_boxes": 7, "box_size": (0.3, 1.0), "instruction": OneOf(*PAPER_INSTRUCTIONS)},
+        "paper": {"num_boxes": 7, "box_size": (0.3, 1.2), "instruction": OneOf(*PAPER_INSTRUCTIONS)},
         "1": {"num_boxes": 8, "box_size": (0.3, 0.9),
               "instruction": OneOf(("ordered", 3, 1), ("some_point", 3, 2), ("visit", 2, "rest"))},
         "2": {"num_boxes": 9, "box_size": (0.3, 0.8),
