@@ -25,6 +25,7 @@ question for this task; the question is built from the template below.
 
 from __future__ import annotations
 
+import math
 import random
 import re
 import string
@@ -40,8 +41,8 @@ _MOVE = re.compile(
     r"move\s+([A-Za-z]\w*)\s+from\s+(?:stack\s*)?(\d+)\s+to\s+(?:stack\s*)?(\d+)", re.IGNORECASE
 )
 _STACK_LINE = re.compile(r"^\s*stack(\d+)\s*:(.*)$")
-#: Largest puzzle the solver searches exhaustively (shortest plan); bigger ones are built greedily.
-_BFS_MAX_BLOCKS = 5
+#: Most states the solver searches exhaustively (shortest plan); bigger puzzles are built greedily.
+_BFS_MAX_STATES = 20_000
 
 
 def render_state(stacks: Stacks) -> str:
@@ -98,7 +99,8 @@ def goal_reached(stacks: Stacks, goal: Stacks) -> bool:
 
 def plan(initial: Stacks, goal: Stacks) -> list[tuple[str, int, int]]:
     """A plan reaching ``goal``: shortest by search on small puzzles, constructive otherwise."""
-    if sum(map(len, initial)) <= _BFS_MAX_BLOCKS:
+    blocks, stacks = sum(map(len, initial)), len(initial)
+    if math.factorial(blocks) * math.comb(blocks + stacks - 1, stacks - 1) <= _BFS_MAX_STATES:
         return _shortest_plan(initial, goal)
     return _constructive_plan(initial, goal)
 
