@@ -42,7 +42,7 @@ _MOVE = re.compile(
 )
 _STACK_LINE = re.compile(r"^\s*stack(\d+)\s*:(.*)$")
 #: Most states the solver searches exhaustively (shortest plan); bigger puzzles are built greedily.
-_BFS_MAX_STATES = 20_000
+_BFS_MAX_STATES = 5_000
 
 
 def render_state(stacks: Stacks) -> str:
