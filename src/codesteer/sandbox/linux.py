@@ -53,6 +53,35 @@ def unshare(flags: int) -> None:
     _check(_libc.unshare(ctypes.c_int(flags)))
 
 
+MS_NOSUID = 2
+MS_NODEV = 4
+MS_REC = 1 << 14
+MS_PRIVATE = 1 << 18
+_SYS_OPEN_TREE = 428
+_SYS_MOVE_MOUNT = 429
+_OPEN_TREE_CLONE = 1
+_AT_RECURSIVE = 0x8000
+_AT_FDCWD = -100
+_MOVE_MOUNT_F_EMPTY_PATH = 0x4
+
+
+def mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
+    _check(_libc.mount(source and source.encode(), target.encode(), fstype and fstype.encode(),
+                       ctypes.c_ulong(flags), data and data.encode()))
+
+
+def clone_tree(path: str) -> int:
+    """A detached copy of the mount tree at ``path`` (``open_tree(OPEN_TREE_CLONE)``), as an fd."""
+    return _check(_libc.syscall(ctypes.c_long(_SYS_OPEN_TREE), ctypes.c_int(_AT_FDCWD), path.encode(),
+                                ctypes.c_uint(_OPEN_TREE_CLONE | _AT_RECURSIVE | os.O_CLOEXEC)))
+
+
+def attach_tree(tree_fd: int, target: str) -> None:
+    """Mount a tree from ``clone_tree`` at ``target`` (``move_mount``)."""
+    _check(_libc.syscall(ctypes.c_long(_SYS_MOVE_MOUNT), ctypes.c_int(tree_fd), b"", ctypes.c_int(_AT_FDCWD),
+                         target.encode(), ctypes.c_uint(_MOVE_MOUNT_F_EMPTY_PATH)))
+
+
 def prctl(option: int, arg: int = 0) -> None:
     _check(_libc.prctl(ctypes.c_int(option), ctypes.c_ulong(arg), ctypes.c_ulong(0), ctypes.c_ulong(0),
                        ctypes.c_ulong(0)))

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
@@ -26,6 +27,7 @@ from typing import Any, Literal
 from codesteer.sandbox import protocol
 from codesteer.sandbox.child import SAFE_PATH, THREAD_ENV
 from codesteer.sandbox.types import Execution, IsolationReport, SandboxConfig
+from codesteer.sandbox.worker import MECHANISMS
 
 log = logging.getLogger("codesteer.sandbox")
 
@@ -53,8 +55,10 @@ class SandboxError(RuntimeError):
 class _Worker:
     """One worker process; its stdin/stdout carry the framed protocol."""
 
-    def __init__(self, python: str, *, oneshot: bool, network: bool) -> None:
+    def __init__(self, python: str, *, oneshot: bool, network: bool, disable: frozenset[str]) -> None:
         flags = [flag for flag, on in (("--oneshot", oneshot), ("--network", network)) if on]
+        if disable:
+            flags.append("--disable=" + ",".join(sorted(disable)))
         self.process = subprocess.Popen([python, "-I", "-c", _BOOT, *flags], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, env=_WORKER_ENV, start_new_session=True)
         self.jobs = 0
@@ -123,12 +127,18 @@ class SandboxPool:
     fresh confined child per job; ``mode="oneshot"`` starts a fresh worker (a new interpreter,
     nothing preloaded) for every run, for comparison. Use ``with``/``async with`` or ``close()``.
     Jobs with ``network=True`` always run in a one-shot worker without a network namespace.
+    ``disable`` leaves out isolation mechanisms (``network_namespace``, ``pid_namespace``,
+    ``landlock``), e.g. to test the fallbacks; every weakening is logged as a warning.
     """
 
     def __init__(self, size: int | None = None, config: SandboxConfig | None = None, *,
-                 mode: Mode = "pool", python: str | None = None, max_jobs_per_worker: int = 1000) -> None:
+                 mode: Mode = "pool", python: str | None = None, max_jobs_per_worker: int = 1000,
+                 disable: Iterable[str] = ()) -> None:
         if mode not in ("pool", "oneshot"):
             raise ValueError(f"unknown sandbox mode {mode!r} (expected 'pool' or 'oneshot')")
+        self.disable = frozenset(disable)
+        if unknown := sorted(self.disable - set(MECHANISMS)):
+            raise ValueError(f"unknown isolation mechanism(s) {unknown}; known: {', '.join(MECHANISMS)}")
         if size is not None and size < 1:
             raise ValueError(f"sandbox pool size must be at least 1, got {size}")
         self.size = size or default_pool_size()
@@ -152,7 +162,7 @@ class SandboxPool:
         if self.mode == "pool":
             with self._lock:
                 missing = self.size - len(self._live)
-                fresh = [_Worker(self.python, oneshot=False, network=False) for _ in range(missing)]
+                fresh = [self._new_worker(oneshot=False, network=False) for _ in range(missing)]
                 self._live.update(fresh)
             for worker in fresh:
                 self._ready(worker)
@@ -191,7 +201,7 @@ class SandboxPool:
     def isolation(self) -> IsolationReport:
         """Which mechanisms confine programs on this machine (starts a worker if none ran yet)."""
         if self._report is None:
-            worker = self._ready(_Worker(self.python, oneshot=True, network=False))
+            worker = self._ready(self._new_worker(oneshot=True, network=False))
             worker.close()
         assert self._report is not None
         return self._report
@@ -209,7 +219,7 @@ class SandboxPool:
         message = {"code": code, "stdin": stdin, "config": asdict(chosen)}
         with self._slots:
             if self.mode == "oneshot" or chosen.network:
-                worker = self._ready(_Worker(self.python, oneshot=True, network=chosen.network))
+                worker = self._ready(self._new_worker(oneshot=True, network=chosen.network))
                 try:
                     return self._run_on(worker, message, chosen)
                 finally:
@@ -238,6 +248,9 @@ class SandboxPool:
             if self._executor is None:
                 self._executor = ThreadPoolExecutor(self.size, thread_name_prefix="sandbox")
             return self._executor
+
+    def _new_worker(self, *, oneshot: bool, network: bool) -> _Worker:
+        return _Worker(self.python, oneshot=oneshot, network=network, disable=self.disable)
 
     def _ready(self, worker: _Worker) -> _Worker:
         worker.wait_ready()
@@ -275,7 +288,7 @@ class SandboxPool:
         self._idle.put(worker)
 
     def _spawn_warm(self) -> _Worker:
-        worker = _Worker(self.python, oneshot=False, network=False)
+        worker = self._new_worker(oneshot=False, network=False)
         with self._lock:
             self._live.add(worker)
         try:

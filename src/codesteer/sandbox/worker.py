@@ -20,7 +20,7 @@ import time
 from dataclasses import asdict
 from typing import Any
 
-from codesteer.sandbox import linux, protocol
+from codesteer.sandbox import linux, mounts, protocol
 from codesteer.sandbox.child import MEMORY_NOTE, Confinement, confine_and_run
 from codesteer.sandbox.types import Execution, IsolationReport, Outcome, SandboxConfig
 
@@ -52,49 +52,76 @@ def _enter_user_namespace(flags: int) -> None:
             handle.write(text)
 
 
-def establish(network: bool) -> tuple[Confinement, IsolationReport]:
-    """Isolate this worker and find what each job child can use; weaker fallbacks are reported."""
-    warnings: list[str] = []
+MECHANISMS = ("network_namespace", "pid_namespace", "landlock")
+
+
+def _isolate_network(network: bool, disabled: frozenset[str], warnings: list[str]) -> tuple[str, bool]:
+    """Put this worker in new IPC (and, unless allowed the network, network) namespaces.
+
+    Returns the description and whether an unprivileged user namespace was entered."""
     root = os.geteuid() == 0
-    flags = linux.CLONE_NEWIPC | (0 if network else linux.CLONE_NEWNET)
-    userns = False
+    use_netns = not network and "network_namespace" not in disabled
+    flags = linux.CLONE_NEWIPC | (linux.CLONE_NEWNET if use_netns else 0)
     try:
         if root:
             linux.unshare(flags)
         else:
             _enter_user_namespace(flags)
-            userns = True
-        net = "allowed by configuration (network=True)" if network else "empty network namespace"
     except OSError as exc:
-        net = "not isolated by a namespace"
-        if not network:
-            warnings.append(f"network namespace unavailable ({exc.strerror}); relying on Landlock TCP rules")
-    abi = linux.landlock_abi()
+        if use_netns:
+            warnings.append(f"network namespace unavailable ({exc.strerror})")
+        return "not isolated by a namespace", False
+    if network:
+        return "allowed by configuration (network=True)", not root
+    if not use_netns:
+        warnings.append("network namespace disabled by configuration")
+        return "not isolated by a namespace", not root
+    return "empty network namespace", not root
+
+
+def establish(network: bool, disabled: frozenset[str] = frozenset()) -> tuple[Confinement, IsolationReport]:
+    """Isolate this worker and find what each job child can use; weaker fallbacks are reported.
+
+    ``disabled`` names mechanisms (``MECHANISMS``) to leave out, to exercise the fallbacks."""
+    warnings: list[str] = []
+    root = os.geteuid() == 0
+    net, userns = _isolate_network(network, disabled, warnings)
+    abi = 0 if "landlock" in disabled else linux.landlock_abi()
     if abi:
         filesystem = f"Landlock ABI {abi}: writes only inside the job's working directory"
     else:
         filesystem = "file permissions only"
-        warnings.append("Landlock unavailable: writes outside the working directory are limited only by "
-                        "file permissions (world-writable places such as /tmp stay writable)")
-    if not network and abi < 4 and net == "not isolated by a namespace":
-        warnings.append("no mechanism blocks network access on this machine")
-    if abi >= 4 and not network:
+        warnings.append("Landlock unavailable or disabled: writes outside the working directory are limited "
+                        "only by file permissions (world-writable places such as /tmp stay writable)")
+    if not network and abi >= 4:
         net += " + Landlock TCP bind/connect denied"
+    elif not network and net.startswith("not isolated"):
+        warnings.append("no mechanism blocks network access")
     signals = "Landlock signal scope" if abi >= 6 else "uid separation" if root else "none"
     if abi < 6 and not root:
         warnings.append("sandboxed code may signal other processes of this user (no Landlock scope, no uid drop)")
-    pidns = _probe_pid_namespace()
+    pidns = "pid_namespace" not in disabled and _probe_pid_namespace()
     linux.prctl(linux.PR_SET_CHILD_SUBREAPER, 1)
     if pidns:
         tree = "PID namespace per job (killing its init kills every descendant)"
     else:
-        tree = "process group + subreaper sweep of descendants"
-        warnings.append("PID namespaces unavailable: daemonised children are found through the subreaper")
+        tree = "process group + subreaper sweep of descendants" + (" + kill by uid" if root else "")
+        warnings.append("PID namespaces unavailable or disabled: leftover processes are found through the "
+                        "subreaper" + (" and the job's uid" if root else ""))
     job_uid = UID_BASE + os.getpid() if root else None
-    user = f"unique uid {job_uid} (dropped from root)" if root else (
-        "own uid, capabilities dropped (user namespace)" if userns else "own uid")
-    if not root:
-        warnings.append("not running as root: jobs run with this user's uid and its process limit")
+    if root:
+        user = f"unique uid {job_uid} (dropped from root)"
+        try:
+            if covered := mounts.reveal(mounts.needed_paths()):
+                user += f"; private directories covered, interpreter re-mounted: {', '.join(covered)}"
+        except OSError as exc:
+            job_uid = None
+            user = "root (no uid drop)"
+            warnings.append(f"cannot expose the interpreter to an unprivileged uid ({exc.strerror}): jobs run "
+                            "as root without the uid drop")
+    else:
+        user = "own uid, capabilities dropped (user namespace)" if userns else "own uid"
+        warnings.append("not running as root: jobs keep this user's uid and share its process limit")
     plan = Confinement(job_uid=job_uid, drop_caps=userns, landlock_abi=abi, network=network,
                        pid_namespace=pidns)
     report = IsolationReport(user=user, network=net, filesystem=filesystem,
@@ -304,7 +331,8 @@ def _preload() -> None:
 
 
 def main(argv: list[str]) -> None:
-    """Worker entry point. Flags: ``--oneshot`` (no preloading, one job), ``--network``."""
+    """Worker entry point. Flags: ``--oneshot`` (no preloading, one job), ``--network``,
+    ``--disable=name,...`` (mechanisms to leave out, see ``MECHANISMS``)."""
     channel_in = os.dup(0)
     channel_out = os.dup(1)
     devnull = os.open(os.devnull, os.O_RDWR)
@@ -312,7 +340,9 @@ def main(argv: list[str]) -> None:
     os.dup2(2, 1)
     os.close(devnull)
     oneshot = "--oneshot" in argv
-    plan, report = establish(network="--network" in argv)
+    disabled = frozenset(name for arg in argv if arg.startswith("--disable=")
+                         for name in arg.removeprefix("--disable=").split(",") if name)
+    plan, report = establish(network="--network" in argv, disabled=disabled)
     if not oneshot:
         _preload()
     base = tempfile.mkdtemp(prefix="codesteer-sandbox-")
