@@ -223,7 +223,7 @@ async def test_model_extractor_fallback(executor, quick) -> None:
     steer = ScriptedModel(["<<<Text>>>", "<<<Return Answer>>>"])
     t = await _run(task, steer, quick.with_(model_extractor=True), executor)
     assert t.final.answer == "7" and t.final.extractor == "model" and t.final.channel == "reply_text"
-    assert [c.conversation for c in t.calls].count("extract") == 1
+    assert [c.conversation for c in t.calls].count("extract:reply_text") == 1
     assert "extract" in t.totals()
 
 

@@ -208,7 +208,7 @@ class Run:
         for channel, text in channels:
             if not text or not text.strip():
                 continue
-            chat = self.helper_chat("extract")
+            chat = self.helper_chat(f"extract:{channel}")
             chat.say(render("extract_answer", question=self.question, text=text), -1)
             try:
                 answer = answer_in(await chat.answer(-1))
