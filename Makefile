@@ -7,6 +7,9 @@ BIN    := $(VENV)/bin
 EXTRAS ?= local,anthropic,hf,train,dev
 # torch is pinned and installed first so that no CUDA build is pulled in (see README).
 TORCH  ?= torch==2.13.0
+# llama.cpp ([local] extra) compiles at install time: build for a portable x86-64 baseline, since
+# a -march=native build can use instructions (AMX) that a virtual machine traps (SIGILL).
+export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 
 .PHONY: setup run test lint bench clean
 
