@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from codesteer import sandbox
 from codesteer.sandbox import SandboxConfig, SandboxPool
 from codesteer.sandbox.worker import UID_BASE
 
-FAST = SandboxConfig(timeout_s=3.0, memory_mb=512)
+FAST = SandboxConfig(timeout_s=10.0, memory_mb=512)
 
 
 def _processes() -> dict[int, tuple[int, int]]:
@@ -105,7 +106,9 @@ class Host:
     pools: list[SandboxPool]
 
     def allowed(self) -> set[int]:
-        return {worker.process.pid for pool in self.pools for worker in pool._live}
+        """The idle workers of the shared pools (and of the process-wide default pool)."""
+        pools = [*self.pools, *([sandbox._default] if sandbox._default is not None else [])]
+        return {worker.process.pid for pool in pools for worker in pool._live}
 
 
 @pytest.fixture(scope="session")
@@ -118,6 +121,13 @@ def pool() -> Iterator[SandboxPool]:
 def oneshot() -> Iterator[SandboxPool]:
     with SandboxPool(size=2, config=FAST, mode="oneshot") as fresh:
         yield fresh
+
+
+@pytest.fixture(scope="session")
+def single() -> Iterator[SandboxPool]:
+    """One warm worker, so consecutive jobs are known to share it."""
+    with SandboxPool(size=1, config=FAST) as one:
+        yield one
 
 
 @pytest.fixture(params=["pool", "oneshot"])
@@ -133,7 +143,7 @@ def host(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Host]:
     sentinel = sentinel_dir / "precious.txt"
     sentinel.write_text("do not touch")
     listener = Listener()
-    pools = [request.getfixturevalue(name) for name in ("pool", "oneshot")]
+    pools = [request.getfixturevalue(name) for name in ("pool", "oneshot", "single")]
     guard = Host(sentinel_dir, sentinel, listener, pools)
     yield guard
     listener.close()

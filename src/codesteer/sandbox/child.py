@@ -13,6 +13,7 @@ import math
 import os
 import resource
 import sys
+import tempfile
 import traceback
 import types
 from dataclasses import dataclass
@@ -60,7 +61,6 @@ def _set_limits(config: SandboxConfig) -> None:
 
 def _confine(config: SandboxConfig, plan: Confinement, workdir: str, fds: tuple[int, int, int, int]) -> None:
     os.setsid()
-    linux.prctl(linux.PR_SET_PDEATHSIG, 9)
     for target, fd in enumerate(fds):
         os.dup2(fd, target)
     os.closerange(NOTE_FD + 1, 1 << 16)
@@ -75,8 +75,11 @@ def _confine(config: SandboxConfig, plan: Confinement, workdir: str, fds: tuple[
         os.setresuid(plan.job_uid, plan.job_uid, plan.job_uid)
     elif plan.drop_caps:
         linux.drop_capabilities()
+    # Die with the supervisor (set after the uid change, which clears it).
+    linux.prctl(linux.PR_SET_PDEATHSIG, 9)
     os.environ.clear()
     os.environ.update(job_environment(workdir))
+    tempfile.tempdir = None  # the worker's cached choice (/tmp) would bypass TMPDIR
 
 
 def _exit_status(exc: SystemExit) -> int:

@@ -14,6 +14,7 @@ import logging
 import os
 import queue
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -40,6 +41,25 @@ HOST_GRACE_S = 10.0
 _warned: set[str] = set()
 
 
+def _real_uid(pid: str) -> int:
+    with open(f"/proc/{pid}/status") as status:
+        return int(next(line for line in status if line.startswith("Uid:")).split()[1])
+
+
+def kill_uid(uid: int) -> None:
+    """Kill every process whose owner is ``uid`` (a job uid; needs root)."""
+    for _ in range(5):
+        found = False
+        for entry in os.listdir("/proc"):
+            with contextlib.suppress(OSError, StopIteration):
+                if entry.isdigit() and _real_uid(entry) == uid:
+                    found = True
+                    os.kill(int(entry), signal.SIGKILL)
+        if not found:
+            return
+        time.sleep(0.01)
+
+
 def default_pool_size() -> int:
     """``$CODESTEER_SANDBOX_WORKERS`` if set, else the CPU count (at least 2, at most 16)."""
     configured = os.environ.get("CODESTEER_SANDBOX_WORKERS", "")
@@ -63,6 +83,7 @@ class _Worker:
                                         stdout=subprocess.PIPE, env=_WORKER_ENV, start_new_session=True)
         self.jobs = 0
         self.base: str | None = None
+        self.job_uid: int | None = None
         self.report: IsolationReport | None = None
 
     def wait_ready(self) -> _Worker:
@@ -73,6 +94,7 @@ class _Worker:
             self.kill()
             raise SandboxError(f"sandbox worker did not start: {exc}") from exc
         self.base = message["base"]
+        self.job_uid = message["job_uid"]
         self.report = IsolationReport.from_dict(message["ready"])
         for warning in self.report.warnings:
             if warning not in _warned:
@@ -102,9 +124,12 @@ class _Worker:
         self._release()
 
     def kill(self) -> None:
-        """Kill the worker; its job supervisor and job die with it (parent-death signals)."""
+        """Kill the worker; its job supervisor and job die with it (parent-death signals), and
+        anything still running under the job uid is killed too."""
         self.process.kill()
         self.process.wait()
+        if self.job_uid is not None:
+            kill_uid(self.job_uid)
         self._release()
 
     def _release(self) -> None:

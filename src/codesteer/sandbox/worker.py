@@ -348,7 +348,7 @@ def main(argv: list[str]) -> None:
     base = tempfile.mkdtemp(prefix="codesteer-sandbox-")
     os.chmod(base, 0o711)
     try:
-        protocol.send(channel_out, {"ready": asdict(report), "base": base})
+        protocol.send(channel_out, {"ready": asdict(report), "base": base, "job_uid": plan.job_uid})
         while True:
             try:
                 job = protocol.recv(channel_in)

@@ -1,0 +1,143 @@
+"""The pool itself: async API, bounded concurrency, no state between jobs, worker replacement,
+the process-wide default pool, configuration errors."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import threading
+import time
+
+import pytest
+
+from codesteer.sandbox import (
+    Execution,
+    IsolationReport,
+    SandboxConfig,
+    SandboxError,
+    SandboxPool,
+    isolation_report,
+    linux,
+    run,
+    run_async,
+)
+
+
+def _worker_pids(pool: SandboxPool) -> set[int]:
+    return {worker.process.pid for worker in pool._live}
+
+
+async def test_async_runs_are_bounded_by_the_pool_size(pool: SandboxPool) -> None:
+    code = "import time\nstart = time.time()\ntime.sleep(0.3)\nprint({i}, start, time.time())\n"
+    results = await asyncio.gather(*(pool.run(code.format(i=i)) for i in range(6)))
+    assert [int(r.stdout.split()[0]) for r in results] == list(range(6))
+    spans = [tuple(map(float, r.stdout.split()[1:])) for r in results]
+    most_at_once = max(sum(start <= t < end for start, end in spans) for t, _ in spans)
+    assert most_at_once == pool.size == 2
+
+
+async def test_async_with_pool_starts_and_closes() -> None:
+    async with SandboxPool(size=1, mode="oneshot") as fresh:
+        result = await fresh.run("print(6 * 7)")
+    assert result.stdout == "42\n"
+    assert fresh.closed
+    with pytest.raises(SandboxError):
+        await fresh.run("print(1)")
+
+
+def test_jobs_share_no_state(single: SandboxPool) -> None:
+    first = single.run_sync(
+        "import numpy, sys\nnumpy.LEAK = 1\nsys.modules['leak'] = 1\nimport builtins\nbuiltins.LEAK = 2\n"
+        "open('left-behind.txt', 'w').write('x')\nimport os\nprint(os.getcwd())\n")
+    second = single.run_sync(
+        "import numpy, sys, builtins, os\n"
+        "print(hasattr(numpy, 'LEAK'), 'leak' in sys.modules, hasattr(builtins, 'LEAK'), os.listdir('.'))\n")
+    assert first.ok and second.ok, (first.stderr, second.stderr)
+    assert second.stdout == "False False False ['main.py']\n"
+    assert first.stdout != "" and not os.path.exists(first.stdout.strip())
+
+
+def test_idle_worker_that_dies_is_replaced(single: SandboxPool) -> None:
+    (victim,) = _worker_pids(single)
+    os.kill(victim, signal.SIGKILL)
+    time.sleep(0.1)
+    assert single.run_sync("print('after')").stdout == "after\n"
+    assert victim not in _worker_pids(single) and len(single._live) == 1
+
+
+def test_worker_that_dies_during_a_job_is_reported_and_replaced(single: SandboxPool) -> None:
+    outcome: list[Execution] = []
+    job = threading.Thread(target=lambda: outcome.append(single.run_sync("import time\ntime.sleep(30)\n",
+                                                                         timeout_s=20)))
+    job.start()
+    time.sleep(0.5)
+    (victim,) = _worker_pids(single)
+    os.kill(victim, signal.SIGKILL)
+    job.join(10)
+    assert outcome and outcome[0].outcome == "killed"
+    assert "sandbox failure" in outcome[0].stderr
+    assert single.run_sync("print('recovered')").stdout == "recovered\n"
+    # the host guard asserts that the job's sleeping process died with its worker
+
+
+def test_workers_are_recycled_after_max_jobs() -> None:
+    with SandboxPool(size=1, max_jobs_per_worker=2) as recycled:
+        before = _worker_pids(recycled)
+        for _ in range(3):
+            assert recycled.run_sync("print(1)").ok
+        assert _worker_pids(recycled) != before and len(recycled._live) == 1
+
+
+def test_default_pool_run_and_run_async() -> None:
+    assert run("print('sync')", timeout_s=5).stdout == "sync\n"
+
+    async def both() -> list[Execution]:
+        return await asyncio.gather(run_async("print('a')"), run_async("print(input())", stdin="b"))
+
+    assert [r.stdout for r in asyncio.run(both())] == ["a\n", "b\n"]
+
+
+def test_isolation_report_names_the_mechanisms(pool: SandboxPool) -> None:
+    report = isolation_report()
+    assert isinstance(report, IsolationReport)
+    assert all([report.user, report.network, report.filesystem, report.process_tree, report.signals])
+    if linux.landlock_abi():
+        assert "Landlock" in report.filesystem
+    assert pool.isolation == report or pool.isolation.filesystem == report.filesystem
+
+
+def test_network_true_allows_localhost() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        server.settimeout(10)
+        port = server.getsockname()[1]
+        code = f"import socket\nsocket.create_connection(('127.0.0.1', {port}), timeout=5).sendall(b'hi')\nprint('sent')\n"
+        with SandboxPool(size=1) as allowed:
+            result = allowed.run_sync(code, network=True)
+            conn, _ = server.accept()
+            with conn:
+                assert conn.recv(2) == b"hi"
+    assert result.stdout == "sent\n", result.stderr
+
+
+def test_configuration_errors_are_clear(pool: SandboxPool) -> None:
+    with pytest.raises(ValueError, match="timeout_s"):
+        SandboxConfig(timeout_s=0)
+    with pytest.raises(ValueError, match="memory_mb"):
+        SandboxConfig(memory_mb=-5)
+    with pytest.raises(ValueError, match="unknown sandbox option"):
+        pool.run_sync("print(1)", timeout=5)
+    with pytest.raises(TypeError):
+        pool.run_sync(b"print(1)")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="mode"):
+        SandboxPool(mode="docker")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="mechanism"):
+        SandboxPool(disable=["seccomp-magic"])
+    with pytest.raises(ValueError, match="size"):
+        SandboxPool(size=0)
+
+
+def test_execution_round_trips_through_a_dict() -> None:
+    result = Execution(stdout="a", stderr="", exit_code=0, outcome="ok", wall_s=0.1, cpu_s=0.05)
+    assert Execution.from_dict(result.to_dict()) == result
