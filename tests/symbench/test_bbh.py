@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import pytest
+
+from codesteer.symbench.answers import AnswerFormatError
+from codesteer.symbench.bbh import options_block, read_binary, read_choice, split_options
+
+OPTIONS = [["A", "12/11/1937"], ["B", "12/25/1937"], ["C", "01/04/1938"]]
+
+
+@pytest.mark.parametrize(
+    "answer", ["(B)", "B", "b", "(b)", "B)", " ( B ) ", "(B) 12/25/1937", "B. 12/25/1937", "12/25/1937",
+               "(B): 12/25/1937."],
+)
+def test_choice_forms_a_fair_grader_accepts(answer: str) -> None:
+    assert read_choice(answer, OPTIONS)[0] == "B"
+
+
+@pytest.mark.parametrize(
+    ("answer", "why"),
+    [
+        ("(B) 12/11/1937", "not option (B)"),
+        ("(A), (B)", "names 2 options"),
+        ("A or B", "names 2 options"),
+        ("(A)(B)", "names 2 options"),
+        ("A and b and C", "names 3 options"),
+        ("(D)", "not one of the options"),
+        ("12/26/1937", "expected one option letter"),
+        ("Option B is right", "expected one option letter"),
+        ("", "expected one option letter"),
+    ],
+)
+def test_choice_near_misses(answer: str, why: str) -> None:
+    with pytest.raises(AnswerFormatError, match=why.replace("(", r"\(").replace(")", r"\)")):
+        read_choice(answer, OPTIONS)
+
+
+def test_options_round_trip() -> None:
+    block, options = options_block(["x", "y"])
+    body, parsed = split_options("Intro\n" + block)
+    assert body == "Intro" and parsed == options == [["A", "x"], ["B", "y"]]
+    with pytest.raises(ValueError):
+        split_options("no options here")
+
+
+@pytest.mark.parametrize(("answer", "want"), [("Yes", "Yes"), ("yes.", "Yes"), ("NO", "No"), ("(No)", "No")])
+def test_binary_reads(answer: str, want: str) -> None:
+    assert read_binary(answer) == want
+
+
+def test_binary_true_false() -> None:
+    assert read_binary("true", ("True", "False")) == "True"
+    with pytest.raises(AnswerFormatError):
+        read_binary("Yes", ("True", "False"))
+
+
+@pytest.mark.parametrize("answer", ["Yes/No", "Yes, No", "Yes and no", "True", "Y", "Maybe", ""])
+def test_binary_near_misses(answer: str) -> None:
+    with pytest.raises(AnswerFormatError, match="expected Yes or No"):
+        read_binary(answer)
