@@ -99,3 +99,67 @@ def int_item(value: Any) -> int:
     if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
         return int(value.strip())
     raise ValueError(f"not an integer: {value!r}")
+
+
+#: A binary constraint for :func:`solve_all_different`: (first variable, second variable, test).
+Binary = tuple[str, str, Callable[[Any, Any], bool]]
+
+
+def solve_all_different(
+    variables: Sequence[str],
+    domains: dict[str, set[Any]],
+    constraints: Sequence[Binary],
+) -> dict[str, Any] | None:
+    """Distinct values for ``variables`` from their ``domains`` meeting every binary constraint.
+
+    Backtracking that maintains arc consistency: after each choice every remaining variable keeps
+    only values that each of its constraints can still pair with some other remaining value; the
+    variable with the fewest candidates is filled next, and one left with none cuts the branch.
+    Returns ``None`` when no assignment exists.
+    """
+    links: dict[str, list[tuple[str, Callable[[Any, Any], bool]]]] = {x: [] for x in variables}
+    for x, y, test in constraints:
+        links[x].append((y, test))
+        links[y].append((x, lambda vy, vx, test=test: test(vx, vy)))
+
+    def consistent(doms: dict[str, set[Any]], queue: list[str]) -> bool:
+        pending = set(queue)
+        while queue:
+            x = queue.pop()
+            pending.discard(x)
+            for y, test in links[x]:
+                if y not in doms:
+                    continue
+                keep = {w for w in doms[y] if any(test(v, w) for v in doms[x] if v != w)}
+                if keep != doms[y]:
+                    if not keep:
+                        return False
+                    doms[y] = keep
+                    if y not in pending:
+                        pending.add(y)
+                        queue.append(y)
+        return all(doms.values())
+
+    start = {x: set(domains[x]) for x in variables}
+    if not consistent(start, list(variables)):
+        return None
+    assigned: dict[str, Any] = {}
+
+    def extend(doms: dict[str, set[Any]]) -> bool:
+        if not doms:
+            return True
+        x = min(doms, key=lambda y: (len(doms[y]), -len(links[y]), y))
+        for v in sorted(doms[x]):
+            narrowed = {y: d - {v} for y, d in doms.items() if y != x}
+            for y, test in links[x]:
+                if y in narrowed:
+                    narrowed[y] = {w for w in narrowed[y] if test(v, w)}
+            changed = [y for y in narrowed if narrowed[y] != doms[y]]
+            if all(narrowed.values()) and consistent(narrowed, changed):
+                assigned[x] = v
+                if extend(narrowed):
+                    return True
+                del assigned[x]
+        return False
+
+    return dict(assigned) if extend(start) else None

@@ -13,7 +13,7 @@ Knobs: ``size`` = [letters (2..26), constraints], ``max_value`` (numbers are dis
 from 1..max_value; the release's reach 1..121). Levels: ``paper`` = the released pairs in
 equal shares (9/7, 9/8, 11/10, 11/11, 13/10, 13/11, 13/12, 15/12, 15/13, 15/14); ``1``..``7``
 grow to 26 letters with 24 constraints. Constraints are drawn to hold for a hidden
-assignment; the reference solver is a backtracking search with forward checking.
+assignment; the reference solver is a backtracking search maintaining arc consistency.
 
 Deviation: the release's judge did not check that the values are different; ours does (every
 released gold uses each number once, so all pass).
@@ -38,7 +38,7 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
-from codesteer.symbench.taskkit import int_item, parse_flat
+from codesteer.symbench.taskkit import int_item, parse_flat, solve_all_different
 
 Constraint = list[Any]  # [kind ("mul"|"sum"|"diff"|"gt"), X, Y, number text or None]
 _LINES = (
@@ -78,50 +78,10 @@ def question_text(letters: list[str], values: list[int], constraints: list[Const
     )
 
 
-def _supported(c: Constraint, x: str, vx: int, vy: int) -> bool:
-    """Whether ``x = vx`` and the other letter ``= vy`` meet ``c`` (whichever side ``x`` is on)."""
-    return holds(c, vx, vy) if c[1] == x else holds(c, vy, vx)
-
-
 def solve_assignment(letters: list[str], values: list[int], constraints: list[Constraint]) -> dict[str, int] | None:
-    """An assignment of distinct ``values`` to ``letters`` meeting every constraint, or ``None``.
-
-    Backtracking with forward checking: each letter keeps the values still consistent with the
-    letters assigned so far (and arc-consistent at the start); the letter with the fewest
-    candidates is filled next, and a letter left with none cuts the branch at once.
-    """
-    links: dict[str, list[tuple[Constraint, str]]] = {x: [] for x in letters}
-    for c in constraints:
-        links[c[1]].append((c, c[2]))
-        links[c[2]].append((c, c[1]))
-    domains = {x: set(values) for x in letters}
-    changed = True
-    while changed:  # arc consistency before the search
-        changed = False
-        for x in letters:
-            for c, y in links[x]:
-                keep = {v for v in domains[x] if any(_supported(c, x, v, w) for w in domains[y] if w != v)}
-                if keep != domains[x]:
-                    domains[x], changed = keep, True
-    assigned: dict[str, int] = {}
-
-    def extend(domains: dict[str, set[int]]) -> bool:
-        if len(assigned) == len(letters):
-            return True
-        x = min((y for y in letters if y not in assigned), key=lambda y: (len(domains[y]), -len(links[y]), y))
-        for v in sorted(domains[x]):
-            narrowed = {y: d - {v} for y, d in domains.items() if y not in assigned and y != x}
-            for c, y in links[x]:
-                if y in narrowed:
-                    narrowed[y] = {w for w in narrowed[y] if _supported(c, x, v, w)}
-            if all(narrowed.values()) or not narrowed:
-                assigned[x] = v
-                if extend(narrowed):
-                    return True
-                del assigned[x]
-        return False
-
-    return dict(assigned) if extend(domains) else None
+    """An assignment of distinct ``values`` to ``letters`` meeting every constraint, or ``None``."""
+    binary = [(c[1], c[2], lambda vx, vy, c=c: holds(c, vx, vy)) for c in constraints]
+    return solve_all_different(letters, {x: set(values) for x in letters}, binary)
 
 
 def _draw_constraint(rng: random.Random, hidden: dict[str, int]) -> Constraint:

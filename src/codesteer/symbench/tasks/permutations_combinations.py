@@ -12,8 +12,9 @@ re-parsed from the question) must hold; the reason names the first broken constr
 
 Knobs: ``size`` = [number of books, base number of constraints]; an item has that many or one
 more. Levels: ``paper`` = the release's configurations in equal shares (6/7, 7/8, 8/9, 9/10);
-``1``..``7`` grow to 20 books with 26-27 constraints. Constraints are drawn to hold for a
-hidden arrangement, so every item is solvable; the reference solver is a backtracking search.
+``1``..``7`` grow to 16 books with 20-21 constraints. Constraints are drawn to hold for a
+hidden arrangement, so every item is solvable; the reference solver is a backtracking search
+maintaining arc consistency over the books' possible positions.
 
 Deviations: the release's judge did not check that the answer is a permutation (a list
 repeating one book could pass) and failed on single quotes; ours checks both properly. The
@@ -39,6 +40,7 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
+from codesteer.symbench.taskkit import solve_all_different
 
 KINDS = ("at", "not_at", "left", "right", "adjacent")
 _PATTERNS = {
@@ -76,46 +78,23 @@ def holds(c: Constraint, pos: dict[str, int]) -> bool:
     return abs(pos[book] - pos[arg]) == 1
 
 
-def _possible(c: Constraint, pos: dict[str, int], filled: int, n: int) -> bool:
-    """Whether ``c`` can still hold once positions ``filled+1..n`` get the unplaced books."""
-    kind, book, arg = c
-    if kind in ("at", "not_at"):
-        return book not in pos or holds(c, pos)
-    a, b = pos.get(book), pos.get(arg)
-    if a is not None and b is not None:
-        return holds(c, pos)
-    if kind == "left":
-        return b is None  # a placed, b later: fine; b placed first would break it
-    if kind == "right":
-        return a is None
-    placed = a if a is not None else b
-    return placed is None or (placed == filled and filled < n)
-
-
 def solve_arrangement(books: Sequence[str], constraints: list[Constraint]) -> list[str] | None:
-    """One arrangement meeting every constraint (backtracking over positions), or ``None``."""
+    """One arrangement meeting every constraint, or ``None`` (books take distinct positions)."""
     n = len(books)
-    fixed = {c[2]: c[1] for c in constraints if c[0] == "at"}
-    pos: dict[str, int] = {}
-    order: list[str] = []
-
-    def extend() -> bool:
-        slot = len(order) + 1
-        if slot > n:
-            return True
-        choices = [fixed[slot]] if slot in fixed else [b for b in books if b not in fixed.values()]
-        for book in choices:
-            if book in pos:
-                continue
-            pos[book] = slot
-            order.append(book)
-            if all(_possible(c, pos, slot, n) for c in constraints) and extend():
-                return True
-            order.pop()
-            del pos[book]
-        return False
-
-    return list(order) if extend() else None
+    domains = {b: set(range(1, n + 1)) for b in books}
+    binary = []
+    for c in constraints:
+        kind, book, arg = c
+        if kind == "at":
+            domains[book] &= {arg}
+        elif kind == "not_at":
+            domains[book] -= {arg}
+        else:
+            binary.append((book, arg, lambda pa, pb, c=c: holds(c, {c[1]: pa, c[2]: pb})))
+    found = solve_all_different(books, domains, binary)
+    if found is None:
+        return None
+    return sorted(books, key=found.__getitem__)
 
 
 def question_text(books: Sequence[str], constraints: list[Constraint]) -> str:
@@ -160,8 +139,8 @@ class PermutationsCombinations(Task):
         "3": {"size": (7, 8)},
         "4": {"size": (9, 10)},
         "5": {"size": (12, 14)},
-        "6": {"size": (16, 20)},
-        "7": {"size": (20, 26)},
+        "6": {"size": (14, 17)},
+        "7": {"size": (16, 20)},
     }
     answer_format = '<<<["A", "B", "C", ...]>>>: the books in positions 1..N meeting every constraint'
     original_dirs = ("permutations_and_combinations",)
