@@ -1,0 +1,145 @@
+"""Exact arithmetic expressions over given numbers: reading, checking and searching.
+
+Shared by Game 24 and Combinatorial Calculation. Expressions are read with :mod:`ast` (never
+``eval``) and evaluated exactly with ``Fraction``; only integer literals, ``+ - * /`` and
+parentheses are allowed.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterator
+from fractions import Fraction
+
+from codesteer.symbench.answers import AnswerFormatError
+
+_SYMBOLS = {"×": "*", "⋅": "*", "·": "*", "÷": "/", "−": "-", "–": "-", r"\times": "*", r"\cdot": "*",
+            r"\div": "/", "[": "(", "]": ")", "{": "(", "}": ")"}
+_OPS: dict[type, Callable[[Fraction, Fraction], Fraction]] = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+}
+MAX_EXPRESSION_CHARS = 20_000
+
+
+class ExpressionError(AnswerFormatError):
+    """The expression breaks a rule (the message names it)."""
+
+
+def normalise_symbols(text: str) -> str:
+    """Map the usual typographic and LaTeX operator symbols to ``+ - * /`` and brackets to parentheses."""
+    for old, new in _SYMBOLS.items():
+        text = text.replace(old, new)
+    return text
+
+
+def read_expression(text: str) -> tuple[Fraction, list[int]]:
+    """Value of an arithmetic expression and its integer literals in reading order.
+
+    Raises :class:`ExpressionError` naming the broken rule (a forbidden operator, a non-integer
+    number, division by zero, unbalanced parentheses).
+    """
+    if len(text) > MAX_EXPRESSION_CHARS:
+        raise ExpressionError("expression is too long")
+    source = normalise_symbols(text).strip()
+    if not source:
+        raise ExpressionError("empty expression")
+    if "**" in source or "^" in source:
+        raise ExpressionError("only + - * / and parentheses are allowed (no powers)")
+    if re.search(r"\d\s*\(|\)\s*[\d(]", source):
+        raise ExpressionError("every two terms must be joined by an operator (no implicit multiplication)")
+    try:
+        tree = ast.parse(source, mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        raise ExpressionError(f"not an arithmetic expression: {text[:80]!r}") from exc
+    numbers: list[int] = []
+    value = _evaluate(tree.body, numbers)
+    return value, numbers
+
+
+def _evaluate(node: ast.AST, numbers: list[int]) -> Fraction:
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, bool) or not isinstance(node.value, int):
+            raise ExpressionError(f"only the given integers may appear, found {node.value!r}")
+        numbers.append(node.value)
+        return Fraction(node.value)
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
+        left = _evaluate(node.left, numbers)
+        right = _evaluate(node.right, numbers)
+        if isinstance(node.op, ast.Div) and right == 0:
+            raise ExpressionError("division by zero")
+        return _OPS[type(node.op)](left, right)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        raise ExpressionError("a sign in front of a number is not allowed: each number is used as given")
+    if isinstance(node, ast.BinOp):
+        raise ExpressionError("only + - * / and parentheses are allowed")
+    raise ExpressionError(f"only numbers, + - * / and parentheses are allowed, found {type(node).__name__}")
+
+
+# ----- search ------------------------------------------------------------------------------------
+Term = tuple[Fraction, str]
+
+
+class BudgetExhausted(RuntimeError):
+    """A bounded search ran out of steps before finding or ruling out an answer."""
+
+
+def _combine(a: Term, b: Term) -> Iterator[Term]:
+    (x, ex), (y, ey) = a, b
+    yield x + y, f"({ex}+{ey})"
+    yield x * y, f"({ex}*{ey})"
+    yield x - y, f"({ex}-{ey})"
+    yield y - x, f"({ey}-{ex})"
+    if y:
+        yield x / y, f"({ex}/{ey})"
+    if x:
+        yield y / x, f"({ey}/{ex})"
+
+
+def search_any_order(numbers: list[int], target: Fraction, budget: int | None = None) -> str | None:
+    """An expression using every number once (any order) equal to ``target``, or ``None`` if none exists.
+
+    Depth-first over pairwise merges, skipping multisets of values already explored. With a
+    ``budget`` (merge steps), raises :class:`BudgetExhausted` when it runs out, so ``None``
+    always means a complete search found nothing.
+    """
+    seen: set[tuple[Fraction, ...]] = set()
+    steps = 0
+
+    def dfs(terms: list[Term]) -> str | None:
+        nonlocal steps
+        if len(terms) == 1:
+            return _strip_outer(terms[0][1]) if terms[0][0] == target else None
+        key = tuple(sorted(t[0] for t in terms))
+        if key in seen:
+            return None
+        seen.add(key)
+        for i in range(len(terms)):
+            for j in range(i + 1, len(terms)):
+                rest = terms[:i] + terms[i + 1:j] + terms[j + 1:]
+                for merged in _combine(terms[i], terms[j]):
+                    steps += 1
+                    if budget is not None and steps > budget:
+                        raise BudgetExhausted(f"no answer found within {budget} steps")
+                    found = dfs([*rest, merged])
+                    if found is not None:
+                        return found
+        return None
+
+    return dfs([(Fraction(n), str(n)) for n in numbers])
+
+
+def _strip_outer(expr: str) -> str:
+    if expr.startswith("(") and expr.endswith(")"):
+        depth = 0
+        for i, ch in enumerate(expr):
+            depth += ch == "("
+            depth -= ch == ")"
+            if depth == 0 and i < len(expr) - 1:
+                return expr
+        return expr[1:-1]
+    return expr
+

@@ -1,0 +1,11 @@
+"""Errors shared by SymBench solvers and tools."""
+
+from __future__ import annotations
+
+
+class NoSolutionError(ValueError):
+    """A reference solver proved that an instance has no valid answer at all.
+
+    Solvers raise it only after a complete search (never because a budget ran out), so that
+    ``check_original`` can count the released instances that are unsolvable as stated.
+    """
