@@ -151,15 +151,19 @@ def letter_of(target: str) -> str:
     return match.group(1)
 
 
-def check_choice(instance: Instance, answer: str) -> Verdict:
-    """Judge a multiple-choice answer against ``data["target"]`` among ``data["options"]``."""
+def check_choice(instance: Instance, answer: str, why: str | None = None) -> Verdict:
+    """Judge a multiple-choice answer against ``data["target"]`` among ``data["options"]``.
+
+    ``why`` (when given) explains the gold in a wrong verdict's reason.
+    """
     options = instance.data["options"]
     letter, _ = read_choice(answer, options)
     gold = letter_of(instance.data["target"])
     if letter == gold:
         return Verdict.right(answer)
     chosen = dict((lt, text) for lt, text in options)[letter]
-    return Verdict.wrong(f"option ({letter}) {chosen!r} is false; the true option is ({gold})", answer)
+    reason = f"option ({letter}) {chosen!r} is false; the true option is ({gold})"
+    return Verdict.wrong(f"{reason}: {why}" if why else reason, answer)
 
 
 def read_binary(answer: str, words: tuple[str, str] = ("Yes", "No")) -> str:

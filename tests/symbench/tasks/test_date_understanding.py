@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from codesteer.symbench import get_task
+from codesteer.symbench.original import load_task
+from codesteer.symbench.task import RELEASED_ANSWER
+from codesteer.symbench.tasks.date_understanding import PAPER_OFFSETS, mmddyyyy, nth_weekday, resolve, shift
+
+TASK = get_task("date_understanding")
+
+
+def test_date_arithmetic() -> None:
+    assert shift(date(1937, 12, 24), (0, 0, 1)) == date(1937, 12, 25)
+    assert shift(date(2020, 3, 15), (0, -1, 0)) == date(2020, 2, 15)
+    assert shift(date(2021, 1, 10), (-1, -2, -3)) == date(2019, 11, 7)
+    with pytest.raises(ValueError):
+        shift(date(2021, 3, 31), (0, -1, 0))  # no February 31
+    assert mmddyyyy(date(987, 1, 2)) == "01/02/0987"
+    assert nth_weekday(2019, 11, 3, 4) == date(2019, 11, 28)  # US Thanksgiving 2019
+
+
+@pytest.mark.parametrize(
+    ("spec", "today"),
+    [
+        ({"kind": "shift", "date": "2019-11-12", "days": -1}, date(2019, 11, 11)),  # tomorrow is 11/12
+        ({"kind": "day_first", "written": "02/01/1987"}, date(1987, 1, 2)),
+        ({"kind": "month_end", "year": 1900, "month": 2}, date(1900, 2, 28)),  # not a leap year
+        ({"kind": "month_end", "year": 2000, "month": 2}, date(2000, 2, 29)),
+        ({"kind": "years_after", "date": "1958-01-02", "years": 5}, date(1963, 1, 2)),
+        ({"kind": "monthly", "year": 2009, "month": 10, "day": 16, "count": 5}, date(2010, 2, 16)),
+        ({"kind": "hours_before_new_year", "year": 2015, "hours": 36}, date(2014, 12, 30)),
+        ({"kind": "hours_before_new_year", "year": 2015, "hours": 5}, date(2014, 12, 31)),
+    ],
+)
+def test_scenarios_resolve(spec, today) -> None:
+    assert resolve(spec) == today
+
+
+def _generated(level: str = "paper", seed: int = 0):
+    return TASK.generate(seed, level=level)
+
+
+def test_right_answers_in_every_fair_form() -> None:
+    inst = _generated()
+    gold = inst.data["target"][1]
+    text = dict(inst.data["options"])[gold]
+    for reply in (f"<<<({gold})>>>", f"<<<{gold}>>>", f"<<<({gold.lower()})>>>", f"<<<({gold}) {text}>>>",
+                  f"<<<{text}>>>", f"The answer: <<<({gold}).>>>"):
+        assert TASK.judge(inst, reply).correct, reply
+
+
+def test_near_misses_fail_with_a_reason() -> None:
+    inst = _generated()
+    gold = inst.data["target"][1]
+    options = dict(inst.data["options"])
+    other = next(letter for letter in options if letter != gold)
+    wrong = TASK.judge(inst, f"<<<({other})>>>")
+    assert not wrong.correct and "today is" in wrong.reason and f"true option is ({gold})" in wrong.reason
+    assert not TASK.judge(inst, f"<<<{options[other]}>>>").correct
+    assert "not option" in TASK.judge(inst, f"<<<({gold}) {options[other]}>>>").reason
+    assert "names 2 options" in TASK.judge(inst, f"<<<({gold}), ({other})>>>").reason
+    assert not TASK.judge(inst, "<<<(Z)>>>").correct
+    assert not TASK.judge(inst, f"({gold})").correct  # not wrapped
+
+
+@pytest.mark.parametrize("level", list(TASK.levels))
+def test_exactly_one_option_is_right(level: str) -> None:
+    for seed in range(15):
+        inst = _generated(level, seed)
+        today = resolve(inst.data["scenario"])
+        answer = mmddyyyy(shift(today, tuple(inst.data["offset"])))
+        texts = [text for _, text in inst.data["options"]]
+        assert texts.count(answer) == 1 and len(set(texts)) == len(texts)
+        assert inst.complexity["options"] == len(texts) >= 5
+        assert dict(inst.data["options"])[inst.data["target"][1]] == answer
+
+
+def test_levels_reach_beyond_the_paper() -> None:
+    paper_offsets = [list(offset) for _, offset in PAPER_OFFSETS]
+    assert all(_generated("1", seed).data["offset"] in paper_offsets for seed in range(10))
+    compound = _generated("6", 3).data["offset"]
+    assert all(compound) and abs(compound[0]) >= 1
+
+
+def test_released_items_load_and_their_golds_pass(original_root) -> None:
+    instances, failures = load_task(original_root, TASK)
+    assert not failures and len(instances) >= 50
+    sizes = {len(inst.data["options"]) for inst in instances}
+    assert sizes <= {5, 6}
+    for inst in instances:
+        gold = inst.data[RELEASED_ANSWER]
+        assert TASK.judge(inst, f"<<<{gold}>>>").correct
+        text = dict(inst.data["options"])[gold[1]]
+        assert TASK.judge(inst, f"<<<{gold} {text}>>>").correct
+        other = next(letter for letter, _ in inst.data["options"] if letter != gold[1])
+        assert not TASK.judge(inst, f"<<<({other})>>>").correct
+    with pytest.raises(ValueError, match="free prose"):
+        TASK.solve(instances[0])
