@@ -65,6 +65,8 @@ def test_generated_answer_is_unique(seed: int, level: str) -> None:
 def test_bad_knobs() -> None:
     with pytest.raises(ValueError):
         TASK.generate(0, size=(3, 4))
+    with pytest.raises(ValueError):
+        TASK.generate(0, size=(6, 8), square=(4, 5))
 
 
 def test_released_items(original_root) -> None:

@@ -39,6 +39,7 @@ from codesteer.symbench.task import (
 )
 from codesteer.symbench.taskkit import int_item, rows_text, safe_list
 
+_ATTEMPTS = 1000
 Square = tuple[int, int, int]  # bottom-right row, bottom-right column, side
 
 
@@ -119,9 +120,9 @@ class PatternRecognition(Task):
     def _generate(self, rng: random.Random, *, size: Any, square: Any) -> tuple[str, dict[str, Any]]:
         lo, hi = int(size[0]), int(size[1])
         s_lo, s_hi = int(square[0]), int(square[1])
-        if not 6 <= lo <= hi or not 3 <= s_lo <= s_hi:
-            raise ValueError("size needs 6 <= min <= max; square needs 3 <= min <= max")
-        while True:
+        if not 6 <= lo <= hi or not 3 <= s_lo <= s_hi or 2 * s_lo > lo:
+            raise ValueError("size needs 6 <= min <= max; square needs 3 <= min <= max, min <= half of size min")
+        for _ in range(_ATTEMPTS):
             rows, cols = rng.randint(lo, hi), rng.randint(lo, hi)
             side = rng.randint(s_lo, max(s_lo, min(s_hi, min(rows, cols) // 2)))
             grid = [[rng.choice(string.ascii_uppercase) for _ in range(cols)] for _ in range(rows)]
@@ -131,6 +132,7 @@ class PatternRecognition(Task):
                 grid[r][left:left + side] = [letter] * side
             if maximal_squares(grid) == [(top + side - 1, left + side - 1, side)]:
                 return question_text(grid), {"grid": grid}
+        raise ValueError(f"no matrix with a unique square found in {_ATTEMPTS} draws")
 
     def check(self, instance: Instance, answer: str) -> Verdict:
         values = safe_list(answer)
