@@ -9,3 +9,7 @@ class NoSolutionError(ValueError):
     Solvers raise it only after a complete search (never because a budget ran out), so that
     ``check_original`` can count the released instances that are unsolvable as stated.
     """
+
+
+class ExternalDataError(RuntimeError):
+    """An external dataset (BBH, GSM-Hard, MATH) could not be loaded; the message says what to do."""
