@@ -41,14 +41,25 @@ def _processes() -> dict[int, tuple[int, int]]:
     return found
 
 
+def _describe(pid: int) -> str:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text().splitlines()
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")[:80]
+    except OSError:
+        return f"{pid} (gone)"
+    fields = {line.split(":")[0]: line.split(":", 1)[1].strip() for line in status}
+    return f"{pid} {fields['State']} ppid={fields['PPid']} uid={fields['Uid'].split()[0]} {cmdline!r}"
+
+
 def stray_processes(allowed: set[int]) -> list[int]:
-    """Descendants of this test process other than the ``allowed`` (idle) workers, plus any
-    process anywhere running under a sandbox job uid."""
+    """Descendants of this test process other than the ``allowed`` (idle) workers and their
+    PID-namespace init (a root child of the worker), plus any process running under a job uid."""
     table = _processes()
+    inits = {pid for pid, (ppid, uid) in table.items() if ppid in allowed and uid == 0}
     mine, frontier = [], [os.getpid()]
     while frontier:
         frontier = [pid for pid, (ppid, _) in table.items() if ppid in frontier]
-        mine.extend(pid for pid in frontier if pid not in allowed)
+        mine.extend(pid for pid in frontier if pid not in allowed | inits)
     by_uid = [pid for pid, (_, uid) in table.items() if uid >= UID_BASE and os.geteuid() == 0]
     return sorted(set(mine) | set(by_uid))
 
@@ -153,5 +164,5 @@ def host(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Host]:
     deadline = time.monotonic() + 3
     while (strays := stray_processes(guard.allowed())) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert strays == [], f"processes left behind: {strays}"
+    assert strays == [], f"processes left behind: {[_describe(pid) for pid in strays]}"
     assert os.getpid() > 0 and Path(f"/proc/{os.getpid()}").exists()

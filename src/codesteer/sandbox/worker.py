@@ -1,10 +1,11 @@
 """The sandbox worker: a trusted process that runs each job in a freshly forked, confined child.
 
 Started by the host with an empty environment (``python -I -c ...``), it isolates itself
-(network namespace), imports the modules model code uses (pool mode), reports which isolation
-mechanisms work, then answers jobs one at a time over its stdin/stdout pipes. Per job it forks a
-small supervisor that enters a new PID namespace and forks the job child (PID 1 there), so that
-killing the child at the deadline kills everything the program started, daemons included.
+(network, IPC and mount namespaces), becomes the init of a new PID namespace, imports the
+modules model code uses (pool mode), reports which isolation mechanisms work, then answers jobs
+one at a time over its stdin/stdout pipes. Per job it forks one confined child; when the child
+ends or its deadline passes, ``kill(-1)`` from the namespace's init removes everything the
+program started (grandchildren, daemons), so nothing outlives a job.
 """
 
 from __future__ import annotations
@@ -30,18 +31,23 @@ UID_BASE = 1_000_000
 _GRACE_S = 2.0
 
 
-def _probe_pid_namespace() -> bool:
-    pid = os.fork()
-    if pid == 0:
-        code = 1
-        with contextlib.suppress(BaseException):
-            linux.unshare(linux.CLONE_NEWPID)
-            grandchild = os.fork()
-            if grandchild == 0:
-                os._exit(0 if os.getpid() == 1 else 1)
-            code = os.waitstatus_to_exitcode(os.waitpid(grandchild, 0)[1])
-        os._exit(code)
-    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+def _become_namespace_init(channels: tuple[int, ...]) -> bool:
+    """Enter a new PID namespace as its init: fork; the original process only waits and exits
+    with the child's status. Returns False (nothing changed) when PID namespaces are unavailable.
+
+    Every job is then forked inside this namespace, so ``kill(-1)`` from here reaches all that a
+    job left behind (daemons included) and nothing else."""
+    try:
+        linux.unshare(linux.CLONE_NEWPID)
+        child = os.fork()
+    except OSError:
+        return False
+    if child:
+        for fd in channels:
+            os.close(fd)
+        os._exit(os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) & 0xFF)
+    linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)
+    return True
 
 
 def _enter_user_namespace(flags: int) -> None:
@@ -79,10 +85,12 @@ def _isolate_network(network: bool, disabled: frozenset[str], warnings: list[str
     return "empty network namespace", not root
 
 
-def establish(network: bool, disabled: frozenset[str] = frozenset()) -> tuple[Confinement, IsolationReport]:
+def establish(network: bool, disabled: frozenset[str], channels: tuple[int, ...]) -> tuple[Confinement,
+                                                                                         IsolationReport]:
     """Isolate this worker and find what each job child can use; weaker fallbacks are reported.
 
-    ``disabled`` names mechanisms (``MECHANISMS``) to leave out, to exercise the fallbacks."""
+    ``disabled`` names mechanisms (``MECHANISMS``) to leave out, to exercise the fallbacks;
+    ``channels`` are the protocol fds (closed in the process left outside a PID namespace)."""
     warnings: list[str] = []
     root = os.geteuid() == 0
     net, userns = _isolate_network(network, disabled, warnings)
@@ -100,14 +108,6 @@ def establish(network: bool, disabled: frozenset[str] = frozenset()) -> tuple[Co
     signals = "Landlock signal scope" if abi >= 6 else "uid separation" if root else "none"
     if abi < 6 and not root:
         warnings.append("sandboxed code may signal other processes of this user (no Landlock scope, no uid drop)")
-    pidns = "pid_namespace" not in disabled and _probe_pid_namespace()
-    linux.prctl(linux.PR_SET_CHILD_SUBREAPER, 1)
-    if pidns:
-        tree = "PID namespace per job (killing its init kills every descendant)"
-    else:
-        tree = "process group + subreaper sweep of descendants" + (" + kill by uid" if root else "")
-        warnings.append("PID namespaces unavailable or disabled: leftover processes are found through the "
-                        "subreaper" + (" and the job's uid" if root else ""))
     job_uid = UID_BASE + os.getpid() if root else None
     if root:
         user = f"unique uid {job_uid} (dropped from root)"
@@ -122,6 +122,14 @@ def establish(network: bool, disabled: frozenset[str] = frozenset()) -> tuple[Co
     else:
         user = "own uid, capabilities dropped (user namespace)" if userns else "own uid"
         warnings.append("not running as root: jobs keep this user's uid and share its process limit")
+    pidns = "pid_namespace" not in disabled and _become_namespace_init(channels)
+    if pidns:
+        tree = "PID namespace per worker; after each job kill(-1) from its init clears every leftover"
+    else:
+        linux.prctl(linux.PR_SET_CHILD_SUBREAPER, 1)
+        tree = "process group + subreaper sweep of descendants" + (" + kill by uid" if root else "")
+        warnings.append("PID namespaces unavailable or disabled: leftover processes are found through the "
+                        "subreaper" + (" and the job's uid" if root else ""))
     plan = Confinement(job_uid=job_uid, drop_caps=userns, landlock_abi=abi, network=network,
                        pid_namespace=pidns)
     report = IsolationReport(user=user, network=net, filesystem=filesystem,
@@ -146,8 +154,8 @@ def _descendants(root: int) -> list[int]:
     return found
 
 
-def _kill_uid(uid: int) -> None:
-    """Kill every process running as ``uid`` (from a helper that takes that uid: ``kill(-1)``)."""
+def _kill_as(uid: int) -> None:
+    """``kill(-1)`` from a helper holding ``uid``: every process of that uid dies."""
     helper = os.fork()
     if helper == 0:
         with contextlib.suppress(BaseException):
@@ -158,42 +166,32 @@ def _kill_uid(uid: int) -> None:
     os.waitpid(helper, 0)
 
 
-def _sweep(plan: Confinement, keep: int) -> None:
-    """Without a PID namespace: kill what the job left behind (orphans re-parent to this worker)."""
-    if plan.job_uid is not None:
-        _kill_uid(plan.job_uid)
-    for _ in range(20):
-        strays = [pid for pid in _descendants(os.getpid()) if pid != keep]
-        if not strays:
-            return
-        for pid in strays:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-        with contextlib.suppress(ChildProcessError):
-            while os.waitpid(-1, os.WNOHANG)[0]:
-                pass
-
-
-def _supervise(code: str, config: SandboxConfig, plan: Confinement, workdir: str,
-               child_fds: tuple[int, int, int, int], status_fd: int, read_fds: tuple[int, ...]) -> None:
-    """In the per-job supervisor: start the job child (PID 1 of a new namespace), report its end."""
+def _reap() -> bool:
+    """Reap finished children; True when none are left at all."""
     try:
-        for fd in read_fds:
-            os.close(fd)
-        linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
+    except ChildProcessError:
+        return True
+    return False
+
+
+def _clear_leftovers(plan: Confinement) -> None:
+    """Kill and reap everything the job left behind (orphans re-parent to this worker)."""
+    give_up = time.monotonic() + _GRACE_S
+    while time.monotonic() < give_up:
         if plan.pid_namespace:
-            linux.unshare(linux.CLONE_NEWPID)
-        child = os.fork()
-        if child == 0:
-            os.close(status_fd)
-            confine_and_run(code, config, plan, workdir, child_fds)
-        for fd in child_fds:
-            os.close(fd)
-        os.write(status_fd, f"{child}\n".encode())
-        _, status, usage = os.wait4(child, 0)
-        os.write(status_fd, f"{status} {usage.ru_utime + usage.ru_stime}\n".encode())
-    finally:
-        os._exit(0)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(-1, signal.SIGKILL)  # from the namespace's init: all of it but us
+        else:
+            if plan.job_uid is not None:
+                _kill_as(plan.job_uid)
+            for pid in _descendants(os.getpid()):
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+        if _reap():
+            return
+        time.sleep(0.001)
 
 
 def _text(data: bytearray, total: int, limit: int) -> tuple[str, bool]:
@@ -216,8 +214,28 @@ def _classify(status: int | None, timed_out: bool, memory_note: bool) -> tuple[O
     return ("ok" if code == 0 else "error"), code
 
 
-def _pipes() -> tuple[tuple[int, int], ...]:
-    return tuple(os.pipe() for _ in range(4))
+def _stdin_fd(text: str | None) -> int:
+    fd = os.memfd_create("stdin")
+    data = memoryview((text or "").encode())
+    while data:
+        data = data[os.write(fd, data):]
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd
+
+
+class _Output:
+    """Keeps the first ``limit`` bytes of a stream and counts the rest."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.kept, self.total = limit, bytearray(), 0
+
+    def add(self, chunk: bytes) -> None:
+        self.total += len(chunk)
+        if len(self.kept) < self.limit:
+            self.kept += chunk[:self.limit - len(self.kept)]
+
+    def text(self) -> tuple[str, bool]:
+        return _text(self.kept, self.total, self.limit)
 
 
 def _execute(code: str, stdin: str | None, config: SandboxConfig, plan: Confinement, workdir: str) -> Execution:
@@ -227,79 +245,61 @@ def _execute(code: str, stdin: str | None, config: SandboxConfig, plan: Confinem
     if plan.job_uid is not None:
         for path in (workdir, main_path):
             os.chown(path, plan.job_uid, plan.job_uid)
-    stdin_fd = os.memfd_create("stdin")
-    data = memoryview((stdin or "").encode())
-    while data:
-        data = data[os.write(stdin_fd, data):]
-    os.lseek(stdin_fd, 0, os.SEEK_SET)
-    (out_r, out_w), (err_r, err_w), (note_r, note_w), (status_r, status_w) = _pipes()
-    read_fds = (out_r, err_r, note_r, status_r)
+    stdin_fd = _stdin_fd(stdin)
+    (out_r, out_w), (err_r, err_w), (note_r, note_w) = os.pipe(), os.pipe(), os.pipe()
     start = time.monotonic()
-    supervisor = os.fork()
-    if supervisor == 0:
-        _supervise(code, config, plan, workdir, (stdin_fd, out_w, err_w, note_w), status_w, read_fds)
-    for fd in (stdin_fd, out_w, err_w, note_w, status_w):
+    child = os.fork()
+    if child == 0:
+        confine_and_run(code, config, plan, workdir, (stdin_fd, out_w, err_w, note_w))
+    for fd in (stdin_fd, out_w, err_w, note_w):
         os.close(fd)
-
-    limit = config.max_output_bytes
-    kept = {out_r: bytearray(), err_r: bytearray()}
-    totals = dict.fromkeys(kept, 0)
-    status_text, note = b"", b""
+    exited = os.pidfd_open(child)
+    streams = {out_r: _Output(config.max_output_bytes), err_r: _Output(config.max_output_bytes)}
+    note = b""
     selector = selectors.DefaultSelector()
-    for fd in read_fds:
+    for fd in (out_r, err_r, note_r, exited):
         selector.register(fd, selectors.EVENT_READ)
-    deadline, ended, timed_out = start + config.timeout_s, None, False
+    deadline, ended, timed_out, status, cpu = start + config.timeout_s, None, False, None, 0.0
 
-    def job_pid() -> int | None:
-        first = status_text.split(b"\n", 1)[0]
-        return int(first) if status_text.count(b"\n") >= 1 else None
-
-    def kill_job() -> None:
-        pid = job_pid()
-        for kill, target in ((os.kill, pid), (os.killpg, pid), (os.kill, supervisor if pid is None else None)):
-            if target is not None:
-                with contextlib.suppress(OSError):
-                    kill(target, signal.SIGKILL)
-        if not plan.pid_namespace:
-            _sweep(plan, keep=supervisor)
+    def finish(kill: bool) -> None:
+        nonlocal ended, status, cpu
+        if kill:
+            with contextlib.suppress(OSError):
+                os.killpg(child, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.kill(child, signal.SIGKILL)
+        _, status, usage = os.wait4(child, 0)
+        ended, cpu = time.monotonic(), usage.ru_utime + usage.ru_stime
+        selector.unregister(exited)
+        _clear_leftovers(plan)  # closes the pipes held by any daemon, so the reads below end
 
     while selector.get_map():
         now = time.monotonic()
         if now >= deadline:
             if ended is not None or timed_out:
-                kill_job()
-                break
+                break  # something outside our reach still holds a pipe: stop reading
             timed_out = True
-            kill_job()
-            deadline = now + _GRACE_S
-        for key, _ in selector.select(max(0.0, deadline - now)):
+            finish(kill=True)
+            deadline = time.monotonic() + _GRACE_S
+            continue
+        for key, _ in selector.select(deadline - now):
+            if key.fd == exited:
+                finish(kill=False)
+                deadline = min(deadline, ended + _GRACE_S)  # type: ignore[operator]
+                continue
             chunk = os.read(key.fd, 1 << 16)
             if not chunk:
                 selector.unregister(key.fd)
-            elif key.fd in kept:
-                totals[key.fd] += len(chunk)
-                room = limit - len(kept[key.fd])
-                if room > 0:
-                    kept[key.fd] += chunk[:room]
             elif key.fd == note_r:
                 note = (note + chunk)[:8]
             else:
-                status_text += chunk
-                if status_text.count(b"\n") >= 2 and ended is None:
-                    ended = time.monotonic()
-                    if not plan.pid_namespace:
-                        _sweep(plan, keep=supervisor)
-                    deadline = min(deadline, ended + _GRACE_S) if not timed_out else deadline
+                streams[key.fd].add(chunk)
     selector.close()
-    for fd in read_fds:
+    for fd in (out_r, err_r, note_r, exited):
         os.close(fd)
-    with contextlib.suppress(ChildProcessError):
-        os.waitpid(supervisor, 0)
-    lines = status_text.split(b"\n")
-    status, cpu = (int(lines[1].split()[0]), float(lines[1].split()[1])) if len(lines) >= 3 else (None, 0.0)
     outcome, exit_code = _classify(status, timed_out, MEMORY_NOTE in note)
-    stdout, stdout_cut = _text(kept[out_r], totals[out_r], limit)
-    stderr, stderr_cut = _text(kept[err_r], totals[err_r], limit)
+    stdout, stdout_cut = streams[out_r].text()
+    stderr, stderr_cut = streams[err_r].text()
     return Execution(stdout=stdout, stderr=stderr, exit_code=exit_code, outcome=outcome,
                      wall_s=round((ended or time.monotonic()) - start, 6), cpu_s=round(cpu, 6),
                      stdout_truncated=stdout_cut, stderr_truncated=stderr_cut)
@@ -342,7 +342,7 @@ def main(argv: list[str]) -> None:
     oneshot = "--oneshot" in argv
     disabled = frozenset(name for arg in argv if arg.startswith("--disable=")
                          for name in arg.removeprefix("--disable=").split(",") if name)
-    plan, report = establish(network="--network" in argv, disabled=disabled)
+    plan, report = establish(network="--network" in argv, disabled=disabled, channels=(channel_in, channel_out))
     if not oneshot:
         _preload()
     base = tempfile.mkdtemp(prefix="codesteer-sandbox-")
