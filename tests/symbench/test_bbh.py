@@ -2,8 +2,12 @@ from __future__ import annotations
 
 import pytest
 
+from codesteer.symbench import get_task
 from codesteer.symbench.answers import AnswerFormatError
-from codesteer.symbench.bbh import options_block, read_binary, read_choice, split_options
+from codesteer.symbench.bbh import load_instances, options_block, read_binary, read_choice, split_options
+from codesteer.symbench.errors import ExternalDataError
+from codesteer.symbench.original import load_task
+from codesteer.symbench.task import RELEASED_ANSWER
 
 OPTIONS = [["A", "12/11/1937"], ["B", "12/25/1937"], ["C", "01/04/1938"]]
 
@@ -58,3 +62,17 @@ def test_binary_true_false() -> None:
 def test_binary_near_misses(answer: str) -> None:
     with pytest.raises(AnswerFormatError, match="expected Yes or No"):
         read_binary(answer)
+
+
+@pytest.mark.parametrize("name", ["web_of_lies", "navigate", "logical_deduction", "date_understanding"])
+def test_load_instances_from_a_local_copy(name: str, original_root) -> None:
+    task = get_task(name)
+    instances = load_instances(task, original_root)
+    released, _ = load_task(original_root, task)
+    assert [i.question for i in instances] == [i.question for i in released]
+    assert all(task.judge(i, f"<<<{i.data[RELEASED_ANSWER]}>>>").correct for i in instances)
+
+
+def test_load_instances_explains_a_wrong_path(tmp_path) -> None:
+    with pytest.raises(ExternalDataError, match="does not hold"):
+        load_instances(get_task("navigate"), tmp_path)
