@@ -15,6 +15,9 @@ from typing import Any
 _WRAPPED = re.compile(r"<<<(.*?)>>>", re.DOTALL)
 _FENCE = re.compile(r"^```[A-Za-z0-9_+-]*\s*\n?(.*?)\n?```$", re.DOTALL)
 _MAX_LITERAL_CHARS = 100_000
+#: Exponents beyond this are refused: exact parsing of ``1e9999999`` would take many seconds.
+MAX_EXPONENT = 1000
+_EXPONENT = re.compile(r"[eE]\s*([+-]?\d+)")
 
 
 class AnswerFormatError(ValueError):
@@ -77,6 +80,8 @@ def parse_number(answer: str) -> Fraction:
             raise AnswerFormatError("division by zero in fraction")
         return Fraction(num, den)
     if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", s):
+        if any(abs(int(e)) > MAX_EXPONENT for e in _EXPONENT.findall(s)):
+            raise AnswerFormatError(f"exponent too large: {answer[:80]!r}")
         return Fraction(s)
     raise AnswerFormatError(f"not a number: {answer[:80]!r}")
 

@@ -7,12 +7,10 @@ operations the grid tasks use for their questions, solvers and judges.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
-from fractions import Fraction
 from typing import Any, TypeVar
 
-from codesteer.symbench.answers import AnswerFormatError, parse_list, parse_number
+from codesteer.symbench.answers import AnswerFormatError, parse_list
 from codesteer.symbench.task import OneOf, Verdict
 
 T = TypeVar("T")
@@ -32,7 +30,7 @@ def parse_flat(answer: str, length: int, item: Callable[[Any], T], what: str) ->
     ``item`` converts one element and raises ``ValueError``/``AnswerFormatError`` when it is not
     an acceptable ``what``.
     """
-    values = flatten(safe_list(answer))
+    values = flatten(parse_list(answer))
     if len(values) != length:
         raise AnswerFormatError(f"expected {length} {what}s, got {len(values)}")
     out = []
@@ -88,28 +86,6 @@ def windows(grid: Sequence[Sequence[T]], k: int) -> list[list[list[T]]]:
         ]
         for r in range(n_rows - k + 1)
     ]
-
-
-_EXPONENT = re.compile(r"[eE]\s*([+-]?\d+)")
-MAX_EXPONENT = 1000
-
-
-def guard_exponents(text: str) -> str:
-    """``text`` unchanged, or ``AnswerFormatError`` when it writes an exponent beyond
-    ±``MAX_EXPONENT``: the exact number parsers would spend seconds building ``1e9999999``."""
-    if any(abs(int(m)) > MAX_EXPONENT for m in _EXPONENT.findall(text)):
-        raise AnswerFormatError(f"exponent too large: {text[:80]!r}")
-    return text
-
-
-def bounded_number(text: str) -> Fraction:
-    """``parse_number`` behind :func:`guard_exponents`."""
-    return parse_number(guard_exponents(text))
-
-
-def safe_list(answer: str) -> list[Any]:
-    """``parse_list`` behind :func:`guard_exponents`."""
-    return parse_list(guard_exponents(answer))
 
 
 def int_item(value: Any) -> int:

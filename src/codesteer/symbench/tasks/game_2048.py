@@ -37,14 +37,7 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
-from codesteer.symbench.taskkit import (
-    compare_flat,
-    flatten,
-    guard_exponents,
-    int_item,
-    parse_flat,
-    rows_text,
-)
+from codesteer.symbench.taskkit import compare_flat, flatten, int_item, parse_flat, rows_text
 
 STEPS = {"u": (-1, 0), "d": (1, 0), "l": (0, -1), "r": (0, 1)}
 _REDRAWS = 50
@@ -89,7 +82,7 @@ def question_text(grid: list[list[int]], start: tuple[int, int], moves: str) -> 
 def read_matrix(answer: str, count: int) -> list[int]:
     text = answer.strip()
     if "\n" in text and not text.startswith("["):
-        return parse_flat(str(flatten(parse_grid(guard_exponents(text)))), count, int_item, "integer")
+        return parse_flat(str(flatten(parse_grid(text))), count, int_item, "integer")
     return parse_flat(text, count, int_item, "integer")
 
 

@@ -27,7 +27,7 @@ import string
 from fractions import Fraction
 from typing import Any, ClassVar
 
-from codesteer.symbench.answers import AnswerFormatError
+from codesteer.symbench.answers import AnswerFormatError, parse_list
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -38,7 +38,7 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
-from codesteer.symbench.taskkit import int_item, parse_flat, safe_list, solve_all_different
+from codesteer.symbench.taskkit import int_item, parse_flat, solve_all_different
 
 Constraint = list[Any]  # [kind ("mul"|"sum"|"diff"|"gt"), X, Y, number text or None]
 _LINES = (
@@ -150,7 +150,7 @@ class LogicalEquation(Task):
 
     def check(self, instance: Instance, answer: str) -> Verdict:
         letters, values = instance.data["letters"], instance.data["values"]
-        if not safe_list(answer):
+        if not parse_list(answer):
             raise AnswerFormatError("empty list")
         got = parse_flat(answer, len(letters), int_item, "integer")
         outside = [v for v in got if v not in values]

@@ -32,7 +32,7 @@ import re
 from fractions import Fraction
 from typing import Any, ClassVar
 
-from codesteer.symbench.answers import AnswerFormatError
+from codesteer.symbench.answers import AnswerFormatError, parse_list, parse_number
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -43,7 +43,6 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
-from codesteer.symbench.taskkit import bounded_number, safe_list
 
 SYMBOLS = "~&@%#$"
 _TOKEN = re.compile(r"\s*(\d+|[()]|[^\s\d()])")
@@ -249,11 +248,11 @@ class NewOperator(Task):
     def check(self, instance: Instance, answer: str) -> Verdict:
         text = answer.strip()
         if text.startswith("["):
-            items = safe_list(text)
+            items = parse_list(text)
             if len(items) != 1:
                 raise AnswerFormatError(f"expected one number, got {len(items)} values")
             text = str(items[0])
-        got = bounded_number(text)
+        got = parse_number(text)
         tree, values = self._values(instance)
         if any(_close(got, v) for v in values):
             return Verdict.right(answer)

@@ -27,7 +27,7 @@ import re
 import string
 from typing import Any, ClassVar
 
-from codesteer.symbench.answers import AnswerFormatError
+from codesteer.symbench.answers import AnswerFormatError, parse_list
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -37,7 +37,7 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
-from codesteer.symbench.taskkit import int_item, rows_text, safe_list
+from codesteer.symbench.taskkit import int_item, rows_text
 
 _ATTEMPTS = 1000
 Square = tuple[int, int, int]  # bottom-right row, bottom-right column, side
@@ -135,7 +135,7 @@ class PatternRecognition(Task):
         raise ValueError(f"no matrix with a unique square found in {_ATTEMPTS} draws")
 
     def check(self, instance: Instance, answer: str) -> Verdict:
-        values = safe_list(answer)
+        values = parse_list(answer)
         if len(values) != 2:
             raise AnswerFormatError(f"expected [row, column], got {len(values)} values")
         row, col = (int_item(v) for v in values)

@@ -29,7 +29,7 @@ import string
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from codesteer.symbench.answers import AnswerFormatError
+from codesteer.symbench.answers import AnswerFormatError, parse_list
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -40,7 +40,7 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
-from codesteer.symbench.taskkit import safe_list, solve_all_different
+from codesteer.symbench.taskkit import solve_all_different
 
 KINDS = ("at", "not_at", "left", "right", "adjacent")
 _PATTERNS = {
@@ -163,7 +163,7 @@ class PermutationsCombinations(Task):
 
     def check(self, instance: Instance, answer: str) -> Verdict:
         books = instance.data["books"]
-        values = safe_list(answer)
+        values = parse_list(answer)
         if not all(isinstance(v, str) for v in values):
             raise AnswerFormatError("every entry must be a book letter")
         order = [v.strip().upper() for v in values]

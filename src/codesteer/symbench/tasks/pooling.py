@@ -24,6 +24,7 @@ import random
 from fractions import Fraction
 from typing import Any, ClassVar
 
+from codesteer.symbench.answers import parse_number
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -33,15 +34,7 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
-from codesteer.symbench.taskkit import (
-    bounded_number,
-    flatten,
-    int_item,
-    parse_flat,
-    rows_text,
-    weighted,
-    windows,
-)
+from codesteer.symbench.taskkit import flatten, int_item, parse_flat, rows_text, weighted, windows
 
 TYPES = {"max": "max", "average": "average", "avg": "average"}
 TOLERANCE = Fraction(5, 1000)
@@ -77,7 +70,7 @@ def _number(value: Any) -> Fraction:
     if isinstance(value, int | float):
         return Fraction(value)
     if isinstance(value, str):
-        return bounded_number(value)
+        return parse_number(value)
     raise ValueError(f"not a number: {value!r}")
 
 
