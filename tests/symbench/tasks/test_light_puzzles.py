@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER
-from codesteer.symbench.tasks.light_puzzles import LightPuzzles, press_all
+from codesteer.symbench.tasks.light_puzzles import LightPuzzles, press_all, render_question
 
 TASK = LightPuzzles()
 
@@ -54,3 +54,6 @@ def test_released_items_load_and_their_golds_pass(original_root) -> None:
         assert inst.source.startswith("original:light_puzzles_dataset/")
         assert TASK.judge(inst, f"<<<{inst.data[RELEASED_ANSWER]}>>>").correct, inst.id
         assert TASK.solve(inst) == f"<<<{inst.data[RELEASED_ANSWER]}>>>"
+        d = inst.data
+        buttons = {k: [tuple(c) for c in v] for k, v in d["buttons"].items()}
+        assert render_question(d["initial_state"], buttons, d["operations"]) == inst.question
