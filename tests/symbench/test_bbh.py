@@ -7,7 +7,6 @@ from codesteer.symbench.answers import AnswerFormatError
 from codesteer.symbench.bbh import load_instances, options_block, read_binary, read_choice, split_options
 from codesteer.symbench.errors import ExternalDataError
 from codesteer.symbench.original import load_task
-from codesteer.symbench.task import RELEASED_ANSWER
 
 OPTIONS = [["A", "12/11/1937"], ["B", "12/25/1937"], ["C", "01/04/1938"]]
 
@@ -70,7 +69,7 @@ def test_load_instances_from_a_local_copy(name: str, original_root) -> None:
     instances = load_instances(task, original_root)
     released, _ = load_task(original_root, task)
     assert [i.question for i in instances] == [i.question for i in released]
-    assert all(task.judge(i, f"<<<{i.data[RELEASED_ANSWER]}>>>").correct for i in instances)
+    assert [i.data for i in instances] == [i.data for i in released]
 
 
 def test_load_instances_explains_a_wrong_path(tmp_path) -> None:

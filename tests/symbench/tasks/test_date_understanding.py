@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from codesteer.symbench import get_task
 from codesteer.symbench.original import load_task
-from codesteer.symbench.task import RELEASED_ANSWER
+from codesteer.symbench.task import RELEASED_ANSWER, OriginalItem
 from codesteer.symbench.tasks.date_understanding import PAPER_OFFSETS, mmddyyyy, nth_weekday, resolve, shift
 
 TASK = get_task("date_understanding")
@@ -16,8 +17,8 @@ def test_date_arithmetic() -> None:
     assert shift(date(1937, 12, 24), (0, 0, 1)) == date(1937, 12, 25)
     assert shift(date(2020, 3, 15), (0, -1, 0)) == date(2020, 2, 15)
     assert shift(date(2021, 1, 10), (-1, -2, -3)) == date(2019, 11, 7)
-    with pytest.raises(ValueError):
-        shift(date(2021, 3, 31), (0, -1, 0))  # no February 31
+    assert shift(date(2021, 3, 31), (0, -1, 0)) == date(2021, 2, 28)  # clamped to the month's end
+    assert shift(date(2016, 2, 29), (-1, 0, 0)) == date(2015, 2, 28)
     assert mmddyyyy(date(987, 1, 2)) == "01/02/0987"
     assert nth_weekday(2019, 11, 3, 4) == date(2019, 11, 28)  # US Thanksgiving 2019
 
@@ -85,17 +86,74 @@ def test_levels_reach_beyond_the_paper() -> None:
     assert all(compound) and abs(compound[0]) >= 1
 
 
-def test_released_items_load_and_their_golds_pass(original_root) -> None:
+DEFECTIVE_SCENARIOS = (
+    "2015 is coming in 36 hours.",
+    "Jane is celebrating the last day of Jan 2012.",
+    "Jane and John married on Jan 2, 1958. It is their 5-year anniversary today.",
+    "In the US, Thanksgiving is on the fourth Thursday of November. Today is the US Thanksgiving of 2001.",
+)
+
+
+def _released(original_root):
     instances, failures = load_task(original_root, TASK)
     assert not failures and len(instances) >= 50
-    sizes = {len(inst.data["options"]) for inst in instances}
-    assert sizes <= {5, 6}
+    return instances
+
+
+def _defective(instances):
+    return [i for i in instances if not TASK.judge(i, f"<<<{i.data[RELEASED_ANSWER]}>>>").correct]
+
+
+def test_released_items_load_and_their_golds_pass(original_root) -> None:
+    instances = _released(original_root)
+    assert {len(inst.data["options"]) for inst in instances} <= {5, 6}
+    defective = _defective(instances)
+    assert all(inst.question.startswith(DEFECTIVE_SCENARIOS) for inst in defective)
     for inst in instances:
+        if inst in defective:
+            continue
         gold = inst.data[RELEASED_ANSWER]
-        assert TASK.judge(inst, f"<<<{gold}>>>").correct
         text = dict(inst.data["options"])[gold[1]]
         assert TASK.judge(inst, f"<<<{gold} {text}>>>").correct
         other = next(letter for letter, _ in inst.data["options"] if letter != gold[1])
         assert not TASK.judge(inst, f"<<<({other})>>>").correct
-    with pytest.raises(ValueError, match="free prose"):
-        TASK.solve(instances[0])
+        if inst.data["scenario"]:  # the scenario was read back: the solver recomputes the gold
+            assert TASK.solve(inst) == f"<<<{gold}>>>", inst.id
+
+
+def test_released_scenarios_are_read_back(original_root) -> None:
+    instances = _released(original_root)
+    assert all(inst.data["scenario"] for inst in instances)
+    clamped = next(i for i in instances if i.question.startswith("Today is the last day of the first quarter of 2008")
+                   and "a month ago" in i.question)
+    assert TASK.solve(clamped) == f"<<<{clamped.data[RELEASED_ANSWER]}>>>"  # 02/29/2008
+
+
+def test_defective_released_golds_are_rejected_with_the_computation(original_root) -> None:
+    defective = _defective(_released(original_root))
+    by_kind = {"another option": 0, "ill-posed": 0}
+    for inst in defective:
+        verdict = TASK.judge(inst, f"<<<{inst.data[RELEASED_ANSWER]}>>>")
+        assert "today is" in verdict.reason
+        if inst.data["target"] is None:
+            assert "ill-posed item" in verdict.reason and "which no option shows" in verdict.reason
+            assert not any(TASK.judge(inst, f"<<<({letter})>>>").correct for letter, _ in inst.data["options"])
+            with pytest.raises(ValueError, match="ill-posed"):
+                TASK.solve(inst)
+            by_kind["ill-posed"] += 1
+        else:
+            assert TASK.judge(inst, TASK.solve(inst)).correct
+            by_kind["another option"] += 1
+    jan = next(i for i in defective if "Jan 2012" in i.question)
+    assert "today is 01/31/2012, so the date one week from today is 02/07/2012" in TASK.judge(
+        jan, f"<<<{jan.data[RELEASED_ANSWER]}>>>").reason
+    assert by_kind == {"another option": 7, "ill-posed": 13}
+
+
+def test_unknown_released_wording_keeps_the_gold() -> None:
+    text = "Jane met a dragon on a Tuesday. What is the date today in MM/DD/YYYY?\nOptions:\n(A) 01/01/2000\n(B) 01/02/2000"
+    inst = TASK.from_original(OriginalItem("x", "x#0", Path("x"), question=text, solution="(B)"))
+    assert inst.data["scenario"] is None and inst.data["target"] == "(B)"
+    assert TASK.judge(inst, "<<<B>>>").correct and not TASK.judge(inst, "<<<A>>>").correct
+    with pytest.raises(ValueError, match="wording the reader does not know"):
+        TASK.solve(inst)

@@ -27,16 +27,27 @@ question offsets, 5 or 6 options in BBH's proportion 38:212, years 1900-2030); l
 to 200 years) and the year range (1600-2400, with its century leap-year rules).
 
 Released data: ``BIG-Bench-Hard/bbh/date_understanding.json`` is the ``paper`` item set: its
-options and ``target`` are read (the gold passes the judge). Its scenarios are free prose, so a
-released item carries no machine-readable scenario and the reference solver declines it with a
-clear error (generated items are always solvable). No deviations: the original judged with a
-gpt-4o call whose "correct" substring test also passed "Incorrect"; ours is exact.
+options and ``target`` are read, and its scenario is read back into the same facts the generator
+uses (a table of BBH's scenario wordings; an item in a wording the table lacks keeps the released
+gold as its answer and has no reference solution). Months too short for the day clamp to their
+last day, as BBH's golds do ("a month ago" from 03/31/2008 is 02/29/2008); generated questions
+avoid such cases altogether.
+Deviations (defects fixed): the original judged with a gpt-4o call whose "correct" substring test
+also passed "Incorrect"; ours is exact. BBH's gold labels contradict their own scenario in four
+wordings, and ours judge by the scenario: "2015 is coming in 36 hours" (today is 12/30/2014, the
+golds take 12/29), "Jane is celebrating the last day of Jan 2012" asked one week later (02/07,
+gold 02/06), "married on Jan 2, 1958 ... 5-year anniversary" (golds take 1961, not 1963) and
+"the US Thanksgiving of 2001" (every option is in 2002). Where the right date is among the options
+its letter is the answer and the released gold is rejected with the computation as the reason;
+where no option shows it the item is ill-posed and every answer is rejected (20 of the 250
+released items in all: 7 with another right option, 13 ill-posed).
 """
 
 from __future__ import annotations
 
 import calendar
 import random
+import re
 from datetime import date, timedelta
 from typing import Any, ClassVar
 
@@ -45,6 +56,7 @@ from codesteer.symbench.bbh import (
     check_choice,
     letter_of,
     options_block,
+    read_choice,
     released_fields,
     released_instance,
     split_options,
@@ -80,11 +92,12 @@ def mmddyyyy(day: date) -> str:
 
 
 def shift(day: date, offset: Offset) -> date:
-    """``day`` moved by years and months (same day of month, ``ValueError`` if it does not exist),
-    then by days."""
+    """``day`` moved by years and months (same day of the month, or the month's last day when it
+    is shorter: "a month ago" from 03/31/2008 is 02/29/2008, as BBH's golds have it), then by days."""
     years, months, days = offset
     index = day.year * 12 + day.month - 1 + years * 12 + months
-    moved = date(index // 12, index % 12 + 1, day.day)
+    year, month = index // 12, index % 12 + 1
+    moved = date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
     return moved + timedelta(days=days)
 
 
@@ -98,12 +111,17 @@ def month_end(year: int, month: int) -> date:
 
 
 def resolve(spec: dict[str, Any]) -> date:
-    """Today's date as a scenario's facts determine it."""
+    """Today's date as a scenario's facts determine it.
+
+    ``date`` in a ``shift``/``years_after`` spec is an ISO date or itself a spec.
+    """
     kind = spec["kind"]
     if kind == "date":
         return date.fromisoformat(spec["date"])
     if kind == "shift":
-        return date.fromisoformat(spec["date"]) + timedelta(days=spec["days"])
+        return _base(spec["date"]) + timedelta(days=spec["days"])
+    if kind == "years_after":
+        return shift(_base(spec["date"]), (spec["years"], 0, 0))
     if kind == "day_first":
         day, month, year = (int(p) for p in spec["written"].split("/"))
         return date(year, month, day)
@@ -111,13 +129,18 @@ def resolve(spec: dict[str, Any]) -> date:
         return month_end(spec["year"], spec["month"])
     if kind == "nth_weekday":
         return nth_weekday(spec["year"], spec["month"], spec["weekday"], spec["n"])
-    if kind == "years_after":
-        return shift(date.fromisoformat(spec["date"]), (spec["years"], 0, 0))
     if kind == "monthly":
         return shift(date(spec["year"], spec["month"], spec["day"]), (0, spec["count"] - 1, 0))
     if kind == "hours_before_new_year":
         return date(spec["year"], 1, 1) - timedelta(days=1 + (spec["hours"] - 1) // 24)
+    if kind == "palindrome":  # MMDDYYYY reads the same backwards
+        backwards = f"{spec['year']:04d}"[::-1]
+        return date(spec["year"], int(backwards[:2]), int(backwards[2:]))
     raise ValueError(f"unknown scenario kind {kind!r}")
+
+
+def _base(value: str | dict[str, Any]) -> date:
+    return resolve(value) if isinstance(value, dict) else date.fromisoformat(value)
 
 
 # ----- scenarios -------------------------------------------------------------------------------
@@ -279,9 +302,11 @@ def _offset(rng: random.Random, question: str, max_offset: int) -> tuple[str, Of
 
 
 def _unambiguous(today: date, offset: Offset) -> date:
-    """``today`` shifted by ``offset``; ``ValueError`` when the day does not exist or the order of
-    applying months and days would matter."""
+    """``today`` shifted by ``offset``; ``ValueError`` when a month is too short for the day or
+    the order of applying months and days would matter (generated questions avoid both)."""
     years, months, days = offset
+    if (years or months) and shift(today, (years, months, 0)).day != today.day:
+        raise ValueError("the day does not exist in the target month")
     answer = shift(today, offset)
     if (years or months) and days:
         other = shift(today + timedelta(days=days), (years, months, 0))
@@ -315,6 +340,121 @@ def _distractors(rng: random.Random, answer: date, today: date, offset: Offset,
         if isinstance(candidate, date) and candidate != answer and candidate not in out:
             out.append(candidate)
     return out
+
+
+# ----- released scenarios (BBH's wording, read back into scenario facts) ----------------------
+_D = r"([A-Z][a-z]{2,8}\.? \d{1,2}(?:st|nd|rd|th)?, \d{4}|\d{1,2}/\d{1,2}/\d{4})"
+_Y, _N, _W = r"(\d{4})", r"(\d+)", r"([a-z]+)"
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def _read_date(text: str) -> str:
+    """``Jan 2, 1958``, ``Sept. 1st, 2021`` or ``10/16/1924`` as an ISO date."""
+    if "/" in text:
+        month, day, year = (int(p) for p in text.split("/"))
+        return date(year, month, day).isoformat()
+    name, day, year = text.replace(".", "").replace(",", "").split()
+    month = next(i for i, m in enumerate(MONTHS, 1) if m.lower().startswith(name[:3].lower()))
+    return date(int(year), month, int(re.sub(r"\D", "", day))).isoformat()
+
+
+def _at(text: str, days: int = 0) -> dict[str, Any]:
+    iso = _read_date(text)
+    return {"kind": "shift", "date": iso, "days": days} if days else {"kind": "date", "date": iso}
+
+
+def _month(name: str) -> int:
+    return next(i for i, m in enumerate(MONTHS, 1) if m.lower().startswith(name[:3].lower()))
+
+
+_RELEASED: tuple[tuple[str, Any], ...] = (
+    (rf"Today is {_D}\..*", lambda g: _at(g[0])),
+    (rf"It is {_D} today\.", lambda g: _at(g[0])),
+    (rf"Today, {_D}, is .*", lambda g: _at(g[0])),
+    (rf"The current local time is .* of {_D}\.", lambda g: _at(g[0])),
+    (rf"Tomorrow is {_D}\.", lambda g: _at(g[0], -1)),
+    (rf"Yesterday was {_D}\..*", lambda g: _at(g[0], 1)),
+    (rf"Yesterday, {_D}, .*", lambda g: _at(g[0], 1)),
+    (rf"The day before yesterday was {_D}\.", lambda g: _at(g[0], 2)),
+    (rf"It was {_D} a week ago\.", lambda g: _at(g[0], 7)),
+    (rf".* for tomorrow(?:, | \(\w+, ){_D}\)?\.", lambda g: _at(g[0], -1)),
+    (rf".* tomorrow, {_D}\.", lambda g: _at(g[0], -1)),
+    (rf".* on {_D}\. {_N} days have passed since then\.", lambda g: _at(g[0], int(g[1]))),
+    (rf"On {_D} Jane bought {_N} eggs\. She ate one per day\. Today she ran out of eggs\.",
+     lambda g: _at(g[0], int(g[1]))),
+    (rf"The deadline is {_D}, which is {_N} days away from now\.", lambda g: _at(g[0], -int(g[1]))),
+    (rf"The concert was scheduled to be on {_D}, but was delayed by one day to today\.", lambda g: _at(g[0], 1)),
+    (rf"Jane thinks today is {_D}, but John thinks today is {_D}\. (Jane|John) is correct\.",
+     lambda g: _at(g[0] if g[2] == "Jane" else g[1])),
+    (rf"Jane thought today is {_D}, but today is in fact .*, which is {_N} days? later\.",
+     lambda g: _at(g[0], int(g[1]))),
+    (rf".* married on {_D}\. It is their {_N}-year anniversary today\.",
+     lambda g: {"kind": "years_after", "date": _read_date(g[0]), "years": int(g[1])}),
+    (rf".* married on {_D}\. Today is their golden wedding anniversary\.",
+     lambda g: {"kind": "years_after", "date": _read_date(g[0]), "years": 50}),
+    (rf"{_D} is like yesterday to Jane, but that is actually {_W} years ago\.",
+     lambda g: {"kind": "years_after", "date": _read_date(g[0]), "years": _NUMBER_WORDS.index(g[1])}),
+    (rf"Today is (\d{{1,2}}/\d{{1,2}})\. Jane is watching NFL {_Y}\.", lambda g: _at(f"{g[0]}/{g[1]}")),
+    (rf"Today is (\d{{1,2}}/\d{{1,2}}), and it is Jane's \w+ time in the year {_Y} .*",
+     lambda g: _at(f"{g[0]}/{g[1]}")),
+    (r"In the UK, .* today is (\d{2}/\d{2}/\d{4}) to them\.", lambda g: {"kind": "day_first", "written": g[0]}),
+    (rf"Today is Christmas Eve of {_Y}\.", lambda g: _at(f"12/24/{g[0]}")),
+    (rf"(?:Jane is celebrating|Today is) the last day of ([A-Z][a-z]+) {_Y}\.",
+     lambda g: {"kind": "month_end", "year": int(g[1]), "month": _month(g[0])}),
+    (rf"Today is the last day of the {_W} quarter of {_Y}\.",
+     lambda g: {"kind": "month_end", "year": int(g[1]), "month": 3 * (ORDINALS.index(g[0]) + 1)}),
+    (rf"Today is the {_W} day of the {_W} month of {_Y}\.",
+     lambda g: _at(f"{ORDINALS.index(g[1]) + 1}/{ORDINALS.index(g[0]) + 1}/{g[2]}")),
+    (rf"(?:This|Today) is the last day of {_Y}\.", lambda g: {"kind": "month_end", "year": int(g[0]), "month": 12}),
+    (rf"Today is the first day of {_Y}\.", lambda g: _at(f"1/1/{g[0]}")),
+    (rf"{_Y} is coming in {_N} hours\.", lambda g: {"kind": "hours_before_new_year", "year": int(g[0]),
+                                                   "hours": int(g[1])}),
+    (rf"The first day of {_Y} is a \w+, and today is the {_W} ([A-Z][a-z]+day) of {_Y}\.",
+     lambda g: {"kind": "nth_weekday", "year": int(g[0]), "month": 1, "weekday": WEEKDAYS.index(g[2]),
+                "n": ORDINALS.index(g[1]) + 1}),
+    (rf"In the US, Thanksgiving is on the fourth Thursday of November\. Today is the US Thanksgiving of {_Y}\.",
+     lambda g: {"kind": "nth_weekday", "year": int(g[0]), "month": 11, "weekday": 3, "n": 4}),
+    (rf"Today is the palindrome day of {_Y}, .*", lambda g: {"kind": "palindrome", "year": int(g[0])}),
+    (rf"Jane was born on the last day of Feb\w* in {_Y}\. Today is her {_N}-year-old birthday\.",
+     lambda g: {"kind": "month_end", "year": int(g[0]) + int(g[1]), "month": 2}),
+    (rf"Jane got her job in {_Y}\. Today is her {_N}-year work anniversary\. .* on ([A-Z][a-z]+) (\d+), "
+     r"her second day at work, .*",
+     lambda g: {"kind": "years_after", "years": int(g[1]),
+                "date": _at(f"{_month(g[2])}/{g[3]}/{g[0]}", -1)}),
+    (rf"Jane visits the bookstore on the (\d+)\w* of each month starting from the ([A-Z][a-z]+) of {_Y}\. "
+     r"It is her (\d+)\w* visit to the bookstore today\.",
+     lambda g: {"kind": "monthly", "year": int(g[2]), "month": _month(g[1]), "day": int(g[0]),
+                "count": int(g[3])}),
+)
+_QUESTION = re.compile(r"(.*) What is the date (.+) in MM/DD/YYYY\?", re.DOTALL)
+
+
+def read_released(body: str) -> tuple[dict[str, Any], str, Offset] | None:
+    """The scenario facts, question phrase and offset of a released item's text (without its
+    options), or ``None`` when its wording is not one this reader knows."""
+    match = _QUESTION.fullmatch(body.strip())
+    offsets = dict(PAPER_OFFSETS)
+    if not match or match.group(2) not in offsets:
+        return None
+    scenario = match.group(1).strip()
+    for pattern, build in _RELEASED:
+        found = re.fullmatch(pattern, scenario)
+        if found:
+            try:
+                spec = build(found.groups())
+                resolve(spec)
+            except (ValueError, StopIteration):
+                return None
+            return spec, match.group(2), offsets[match.group(2)]
+    return None
+
+
+def reading(data: dict[str, Any]) -> tuple[date, date, str | None]:
+    """Today's date, the asked date, and the letter of the one option showing it (or ``None``)."""
+    today = resolve(data["scenario"])
+    result = shift(today, tuple(data["offset"]))
+    letters = [letter for letter, text in data["options"] if text == mmddyyyy(result)]
+    return today, result, letters[0] if len(letters) == 1 else None
 
 
 class DateUnderstanding(Task):
@@ -379,37 +519,45 @@ class DateUnderstanding(Task):
 
     def check(self, instance: Instance, answer: str) -> Verdict:
         data = instance.data
-        why = None
-        if data.get("scenario"):
-            today = resolve(data["scenario"])
-            result = shift(today, tuple(data["offset"]))
-            why = f"today is {mmddyyyy(today)}, so the date {data['phrase']} is {mmddyyyy(result)}"
+        if not data.get("scenario"):
+            return check_choice(instance, answer)
+        today, result, letter = reading(data)
+        why = f"today is {mmddyyyy(today)}, so the date {data['phrase']} is {mmddyyyy(result)}"
+        if letter is None:
+            read_choice(answer, data["options"])  # a malformed answer is reported as such first
+            return Verdict.wrong(f"ill-posed item: {why}, which no option shows", answer)
         return check_choice(instance, answer, why)
 
     def solve(self, instance: Instance) -> str:
         data = instance.data
         if not data.get("scenario"):
             raise ValueError(
-                "this released item's scenario is free prose with no machine-readable facts; "
-                "the reference solver only solves generated items"
+                "this released item's scenario has wording the reader does not know; "
+                "the reference solver needs its facts"
             )
-        result = mmddyyyy(shift(resolve(data["scenario"]), tuple(data["offset"])))
-        letters = [letter for letter, text in data["options"] if text == result]
-        if len(letters) != 1:
-            raise ValueError(f"{result} is not exactly one of the options")
-        return f"<<<({letters[0]})>>>"
+        _, result, letter = reading(data)
+        if letter is None:
+            raise ValueError(f"ill-posed item: the answer {mmddyyyy(result)} is not exactly one of the options")
+        return f"<<<({letter})>>>"
 
     def from_original(self, item: OriginalItem) -> Instance:
         text, target = released_fields(item)
         try:
-            _, options = split_options(text)
+            body, options = split_options(text)
             gold = letter_of(target)
         except ValueError as exc:
             raise OriginalDataError(f"{item.item_id}: {exc}") from exc
         if gold not in {letter for letter, _ in options}:
             raise OriginalDataError(f"{item.item_id}: gold {target} is not an option")
-        data = {"scenario": None, "options": options}
-        return released_instance(self, item, data, {"options": len(options)})
+        instance = released_instance(self, item, {"scenario": None, "options": options},
+                                     {"options": len(options)})
+        facts = read_released(body)
+        if facts is not None:
+            data = instance.data
+            data.update(scenario=facts[0], phrase=facts[1], offset=list(facts[2]))
+            letter = reading(data)[2]
+            data["target"] = f"({letter})" if letter else None
+        return instance
 
 
 register_layout(DateUnderstanding.name, iter_bbh_items)
