@@ -17,8 +17,9 @@ Answer: the opponent's cards in round order, ``<<<A,B,C>>>`` (a bracketed list i
 Judged by rules: right length, known cards, no card twice, every round's result reproduced; the
 reason names the first broken rule. ``data["unique"]`` records whether the answer is unique.
 
-Knobs: ``game``, ``rounds`` (capped at the hand size), ``pieces`` (animal only). Levels:
-``paper`` mixes games and rounds with the release's frequencies; the ladder ``1``..``6`` goes up
+Knobs: ``game``, ``rounds`` (capped at the hand size; ``None``: drawn with the release's
+frequencies for the game, :data:`RELEASED_ROUNDS`), ``pieces`` (animal only). Levels: ``paper``
+mixes games (animal 76, elements 68, stick 56 of 200) and their released round counts; the ladder ``1``..``6`` goes up
 to 20-piece Jungle duels of 20 rounds.
 
 Deviations from the release: its elements generator tested only one direction of the relations,
@@ -49,6 +50,12 @@ WIN, LOSS, DRAW = "win", "loss", "draw"
 ANIMALS = ("Elephant", "Lion", "Tiger", "Leopard", "Wolf", "Dog", "Cat", "Mouse")
 HAND = {"elements": 5, "stick": 4}
 _GAME_ALIASES = {"stick_game": "stick"}
+#: The release's round counts per game, repeated by frequency.
+RELEASED_ROUNDS: dict[str, tuple[int, ...]] = {
+    "animal": (3,) * 3 + (4,) * 8 + (5,) * 8,  # 12 / 32 / 32 items
+    "elements": (3,) * 3 + (4,) * 7 + (5,) * 7,  # 12 / 28 / 28 items
+    "stick": (4,),  # 56 items
+}
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
@@ -168,7 +175,7 @@ class ConstrainedLinearArrangement(Task):
     levels: ClassVar[dict[str, dict[str, Any]]] = {
         "paper": {
             "game": weighted(("animal", 76), ("elements", 68), ("stick", 56)),
-            "rounds": weighted((3, 24), (4, 60), (5, 60)),
+            "rounds": None,
         },
         "1": {"game": "stick", "rounds": 3},
         "2": {"game": "elements", "rounds": 5},
@@ -180,9 +187,14 @@ class ConstrainedLinearArrangement(Task):
     answer_format = "<<<A,B,C>>>: the opponent's card letters in round order"
     original_dirs = ("constrained_linear_arrangement",)
 
-    def _generate(self, rng: random.Random, game: str, rounds: int, pieces: int) -> tuple[str, dict[str, Any]]:
-        if game not in ("elements", "stick", "animal") or not 3 <= pieces <= 26 or rounds < 1:
-            raise ValueError("constrained_linear_arrangement: game elements/stick/animal, 3..26 pieces, rounds >= 1")
+    def _generate(
+        self, rng: random.Random, game: str, rounds: int | None, pieces: int
+    ) -> tuple[str, dict[str, Any]]:
+        if game not in ("elements", "stick", "animal") or not 3 <= pieces <= 26:
+            raise ValueError("constrained_linear_arrangement: game elements/stick/animal, 3..26 pieces")
+        rounds = rng.choice(RELEASED_ROUNDS[game]) if rounds is None else rounds
+        if rounds < 1:
+            raise ValueError("constrained_linear_arrangement needs at least one round")
         cards = hand(game, pieces)
         rounds = min(rounds, len(cards))
         moves = rng.sample(cards, rounds)

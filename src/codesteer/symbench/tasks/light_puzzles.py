@@ -6,10 +6,10 @@ Button X"). The answer is the final grid flattened row-major: ``<<<0,1,1,...>>>`
 a bracketed or nested list is read too). Judged by simulating the presses (:func:`press_all`)
 and comparing every cell; a wrong answer's reason names the first wrong cell.
 
-Knobs: ``n`` (grid side), ``buttons`` (how many), ``presses`` (rounds). Levels: ``paper`` is the
-release's configuration of 150 of its 200 items (n=5, 3 buttons, 4 presses; the smaller
-released configurations lie within ladder levels 1-2); the ladder ``1``..``6`` grows to a 20*20
-grid, 8 buttons and 40 presses. The release judged by exact match with a stored grid, which is
+Knobs: ``n`` (grid side), ``buttons`` (how many), ``presses`` (rounds); ``None`` buttons or presses
+means "as the release paired them with this n" (:data:`RELEASED_SHAPES`). Levels: ``paper`` mixes
+the release's configurations with its frequencies (n = 2/3/4/5 for 14/14/22/150 of 200 items);
+the ladder ``1``..``6`` grows to a 20*20 grid, 8 buttons and 40 presses. The release judged by exact match with a stored grid, which is
 the same as simulating; no defects known.
 """
 
@@ -19,7 +19,7 @@ import random
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError, parse_list
-from codesteer.symbench.released import released_instance, released_solution
+from codesteer.symbench.released import released_instance, released_solution, weighted
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -32,6 +32,10 @@ from codesteer.symbench.task import (
 
 Grid = list[list[int]]
 Cell = tuple[int, int]
+#: The release's (buttons, presses) per grid side, repeated by frequency.
+RELEASED_SHAPES: dict[int, tuple[tuple[int, int], ...]] = {
+    2: ((1, 1),), 3: ((2, 2),), 4: ((2, 3),) * 7 + ((3, 3),) * 4, 5: ((3, 4),),
+}
 
 _INTRO = (
     "There is an n*n grid with some lights randomly distributed. A lit light is represented by 1, and an "
@@ -96,7 +100,7 @@ class LightPuzzles(Task):
         Knob("presses", "number of button presses (rounds)", 4),
     )
     levels: ClassVar[dict[str, dict[str, Any]]] = {
-        "paper": {"n": 5, "buttons": 3, "presses": 4},
+        "paper": {"n": weighted((2, 14), (3, 14), (4, 22), (5, 150)), "buttons": None, "presses": None},
         "1": {"n": 3, "buttons": 2, "presses": 2},
         "2": {"n": 5, "buttons": 3, "presses": 4},
         "3": {"n": 7, "buttons": 4, "presses": 8},
@@ -107,7 +111,15 @@ class LightPuzzles(Task):
     answer_format = "<<<v1,v2,...>>>: the final n*n grid of 0/1 flattened row-major"
     original_dirs = ("light_puzzles_dataset",)
 
-    def _generate(self, rng: random.Random, n: int, buttons: int, presses: int) -> tuple[str, dict[str, Any]]:
+    def _generate(
+        self, rng: random.Random, n: int, buttons: int | None, presses: int | None
+    ) -> tuple[str, dict[str, Any]]:
+        if buttons is None or presses is None:
+            if n not in RELEASED_SHAPES:
+                raise ValueError(f"light_puzzles: give buttons and presses for n={n} (released: n=2..5)")
+            shape = rng.choice(RELEASED_SHAPES[n])
+            buttons = shape[0] if buttons is None else buttons
+            presses = shape[1] if presses is None else presses
         if n < 1 or not 1 <= buttons <= 26 or presses < 1:
             raise ValueError("light_puzzles needs n >= 1, 1..26 buttons and at least one press")
         cells = [(r, c) for r in range(1, n + 1) for c in range(1, n + 1)]
