@@ -47,6 +47,7 @@ def test_reading_answers() -> None:
     assert read_cells("0 3, 1 0, 2 4") == [(0, 3), (1, 0), (2, 4)]
     assert read_cells("(0,3), (1, 0)") == [(0, 3), (1, 0)]
     assert read_cells("[[0, 3], [1, 0]]") == [(0, 3), (1, 0)]
+    assert read_cells("[0 3, 1 0]") == [(0, 3), (1, 0)]
     for bad in ("0,3,1,0", "0 3 1, 2", "(0,3), x"):
         try:
             read_cells(bad)

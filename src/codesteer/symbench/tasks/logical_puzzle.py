@@ -228,6 +228,8 @@ class _CycleSearch:
 def read_cells(answer: str) -> list[Cell]:
     """Row-column pairs from ``0 3, 1 0``, ``(0,3), (1,0)`` or ``[[0, 3], [1, 0]]``."""
     s = answer.strip()
+    if s.startswith("[") and s.endswith("]") and not re.search(r"[\[\]()]", s[1:-1]):
+        s = s[1:-1]  # one bracket pair around bare "r c" pairs
     if "(" in s or "[" in s:
         pairs = _PAIR_RE.findall(s)
         rest = _PAIR_RE.sub("", s).strip(" ,[]()")
