@@ -172,7 +172,7 @@ class SandboxPool:
         self.python = python or sys.executable
         self.max_jobs_per_worker = max_jobs_per_worker
         self._slots = threading.BoundedSemaphore(self.size)
-        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()  # most recently used first: warm caches
         self._live: set[_Worker] = set()
         self._lock = threading.Lock()
         self._executor: ThreadPoolExecutor | None = None

@@ -11,6 +11,7 @@ program started (grandchildren, daemons), so nothing outlives a job.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import selectors
 import shutil
@@ -328,6 +329,10 @@ def _preload() -> None:
     for name in PRELOADED:
         with contextlib.suppress(ImportError):
             __import__(name)
+    # Keep the preloaded objects out of the collector: a collection in a job child would
+    # otherwise touch (and copy-on-write) every page that holds them.
+    gc.collect()
+    gc.freeze()
 
 
 def main(argv: list[str]) -> None:
