@@ -6,7 +6,7 @@ from codesteer.symbench import get_task
 from codesteer.symbench.answers import AnswerFormatError
 from codesteer.symbench.bbh import load_instances, options_block, read_binary, read_choice, split_options
 from codesteer.symbench.errors import ExternalDataError
-from codesteer.symbench.original import load_task
+from codesteer.symbench.original import iter_task_items, load_task
 
 OPTIONS = [["A", "12/11/1937"], ["B", "12/25/1937"], ["C", "01/04/1938"]]
 
@@ -75,3 +75,17 @@ def test_load_instances_from_a_local_copy(name: str, original_root) -> None:
 def test_load_instances_explains_a_wrong_path(tmp_path) -> None:
     with pytest.raises(ExternalDataError, match="does not hold"):
         load_instances(get_task("navigate"), tmp_path)
+
+
+@pytest.mark.parametrize(("name", "wrong"), [("web_of_lies", {"Yes": "No", "No": "Yes"}),
+                                             ("navigate", {"Yes": "No", "No": "Yes"}),
+                                             ("logical_deduction", None)])
+def test_a_released_gold_breaking_the_rules_is_rejected(name: str, wrong, original_root) -> None:
+    task = get_task(name)
+    item = next(iter_task_items(original_root, task))
+    gold = item.solution
+    item.solution = wrong[gold] if wrong else ("(A)" if gold != "(A)" else "(B)")
+    inst = task.from_original(item)
+    assert inst.data["target"] == gold  # computed from the parsed item, not read
+    verdict = task.judge(inst, f"<<<{item.solution}>>>")
+    assert not verdict.correct and verdict.reason

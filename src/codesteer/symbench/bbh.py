@@ -2,8 +2,8 @@
 
 The original runner asked each BBH ``input`` followed by one line, :data:`ANSWER_INSTRUCTION`.
 :func:`released_instance` builds that question for a released example and stores its ``target``
-as the gold (``data["target"]`` and ``data[RELEASED_ANSWER]``); generated items have the same
-shape. :func:`load_instances` reads a task's examples from a local copy or the Hugging Face hub.
+as ``data[RELEASED_ANSWER]``; generated items have the same shape (``data["target"]`` computed from the parsed item where the task can, so a gold that breaks
+the task's rules is rejected). :func:`load_instances` reads a task's examples from a local copy or the Hugging Face hub.
 
 Answers are read as a fair human grader reads them, and no more leniently:
 
@@ -76,13 +76,17 @@ def released_fields(item: OriginalItem) -> tuple[str, str]:
 
 def released_instance(task: Task, item: OriginalItem, data: dict[str, Any],
                       complexity: dict[str, Any]) -> Instance:
-    """The ``Instance`` of a released example whose parsed state is ``data``."""
+    """The ``Instance`` of a released example whose parsed state is ``data``.
+
+    ``data["target"]``, the answer the judge accepts, is the one the task computed from the
+    parsed state when ``data`` has it (so a gold that breaks the rules is rejected), else the gold.
+    """
     text, target = released_fields(item)
     return Instance(
         task=task.name,
         id=item.item_id,
         question=with_instruction(text),
-        data={**data, "target": target, RELEASED_ANSWER: target},
+        data={"target": target, **data, RELEASED_ANSWER: target},
         complexity=complexity,
         source="original:" + item.item_id,
     )

@@ -549,15 +549,13 @@ class DateUnderstanding(Task):
             raise OriginalDataError(f"{item.item_id}: {exc}") from exc
         if gold not in {letter for letter, _ in options}:
             raise OriginalDataError(f"{item.item_id}: gold {target} is not an option")
-        instance = released_instance(self, item, {"scenario": None, "options": options},
-                                     {"options": len(options)})
+        data: dict[str, Any] = {"scenario": None, "options": options}
         facts = read_released(body)
         if facts is not None:
-            data = instance.data
             data.update(scenario=facts[0], phrase=facts[1], offset=list(facts[2]))
             letter = reading(data)[2]
             data["target"] = f"({letter})" if letter else None
-        return instance
+        return released_instance(self, item, data, {"options": len(options)})
 
 
 register_layout(DateUnderstanding.name, iter_bbh_items)

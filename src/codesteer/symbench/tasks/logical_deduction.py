@@ -22,9 +22,10 @@ settings, absolute and relative clues in equal measure); ladder ``1``..``6`` = 3
 13 objects.
 
 Released data: ``BIG-Bench-Hard/bbh/logical_deduction_seven_objects.json`` is the ``paper`` item
-set; clues and options are parsed back with the same sentence renderer the generator uses (the
-solver recomputes the answer) and ``target`` is the gold. No deviations: the original judged
-with a gpt-4o call whose "correct" substring test also passed "Incorrect"; ours is exact.
+set; clues and options are parsed back with the same sentence renderer the generator uses, and
+the judge accepts the answer computed from them (every released ``target`` agrees). No
+deviations: the original judged with a gpt-4o call whose "correct" substring test also passed
+"Incorrect"; ours is exact.
 """
 
 from __future__ import annotations
@@ -344,6 +345,7 @@ class LogicalDeduction(Task):
         text, _ = released_fields(item)
         try:
             data = parse_item(text)
+            data["target"] = f"({solve_claims(data)})"
         except ValueError as exc:
             raise OriginalDataError(f"{item.item_id}: {exc}") from exc
         return released_instance(self, item, data, {"objects": len(data["objects"]), "setting": data["setting"]})

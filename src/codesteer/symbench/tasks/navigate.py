@@ -20,8 +20,8 @@ frequencies; 1..10 steps); ladder ``1``..``6`` = 3, 6, 10, 16, 25, 40 instructio
 10, 10, 15, 20, 30 steps), both modes.
 
 Released data: ``BIG-Bench-Hard/bbh/navigate.json`` is the ``paper`` item set; the walk is
-parsed from the text (the solver recomputes the answer) and its ``target`` is the gold. No
-deviations: the original judged with a gpt-4o call whose "correct" substring test also passed
+parsed from the text and the judge accepts the answer computed from it (every released
+``target`` agrees). No deviations: the original judged with a gpt-4o call whose "correct" substring test also passed
 "Incorrect"; ours is exact.
 """
 
@@ -243,7 +243,8 @@ class Navigate(Task):
         except ValueError as exc:
             raise OriginalDataError(f"{item.item_id}: {exc}") from exc
         complexity = {"mode": "forward" if face_forward else "turning", "instructions": len(moves)}
-        return released_instance(self, item, {"moves": moves, "face_forward": face_forward}, complexity)
+        data = {"moves": moves, "face_forward": face_forward, "target": answer_of(moves)}
+        return released_instance(self, item, data, complexity)
 
 
 register_layout(Navigate.name, iter_bbh_items)

@@ -15,8 +15,8 @@ names drawn from a list of our own and each statement drawn at random (so both a
 about equally often, as in BBH's 122 Yes / 128 No).
 
 Released data: ``BIG-Bench-Hard/bbh/web_of_lies.json`` is the ``paper`` item set; its chain is
-parsed from the text (the solver recomputes the answer) and its ``target`` is the gold. No
-deviations: the original judged with a gpt-4o call whose "correct" substring test also passed
+parsed from the text and the judge accepts the answer computed from it (every released
+``target`` agrees). No deviations: the original judged with a gpt-4o call whose "correct" substring test also passed
 "Incorrect"; ours is exact.
 """
 
@@ -136,6 +136,7 @@ class WebOfLies(Task):
             data = parse_chain(text)
         except ValueError as exc:
             raise OriginalDataError(f"{item.item_id}: {exc}") from exc
+        data["target"] = answer_of(data)
         return released_instance(self, item, data, {"people": len(data["names"])})
 
 
