@@ -21,7 +21,7 @@ StopReason = Literal["return_answer", "terminate", "max_rounds", "error", "done"
 class MessageRecord:
     """One message of a conversation.
 
-    ``conversation``: ``task``, ``steer`` or a helper's (``self_check:<round>``, ``extract``,
+    ``conversation``: ``task``, ``steer`` or a helper's (``self_check:<round>``, ``extract:<channel>``,
     ``summarise``...). ``templates``: the prompt templates (``name@version``, outermost first)
     that produced the message; empty for model replies and for text passed on verbatim, like
     free-form guidance.
