@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from codesteer.symbench import get_task
 from codesteer.symbench.answers import AnswerFormatError
@@ -89,3 +91,14 @@ def test_a_released_gold_breaking_the_rules_is_rejected(name: str, wrong, origin
     assert inst.data["target"] == gold  # computed from the parsed item, not read
     verdict = task.judge(inst, f"<<<{item.solution}>>>")
     assert not verdict.correct and verdict.reason
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.text(max_size=40))
+def test_any_text_gives_one_option_or_a_reason(text: str) -> None:
+    try:
+        letter, _ = read_choice(text, OPTIONS)
+    except AnswerFormatError as exc:
+        assert str(exc)
+    else:
+        assert letter in {"A", "B", "C"}

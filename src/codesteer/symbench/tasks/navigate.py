@@ -15,8 +15,8 @@ returns is drawn with probability 0.42, BBH's share of Yes (105 of 250): such wa
 to close (for forward walks, groups of moves on one axis that cancel; for turning walks, a
 random start followed by the turns and steps leading back), the others are redrawn until
 they end away from the start.
-Levels: ``paper`` = the released distribution (both modes; 2..9 instructions with BBH's
-frequencies; 1..10 steps); ladder ``1``..``6`` = 3, 6, 10, 16, 25, 40 instructions (up to 10,
+Levels: ``paper`` = the generated counterpart of the released items (both modes; 2..9
+instructions with BBH's frequencies; 1..10 steps); ladder ``1``..``6`` = 3, 6, 10, 16, 25, 40 instructions (up to 10,
 10, 10, 15, 20, 30 steps), both modes.
 
 Released data: ``BIG-Bench-Hard/bbh/navigate.json`` is the ``paper`` item set; the walk is

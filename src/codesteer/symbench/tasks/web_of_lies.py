@@ -8,8 +8,9 @@ anything else, such as ``Yes/No`` or ``True``, is rejected). Judged exactly agai
 the last person, which the reference solver computes by propagating truth along the chain (a
 person tells the truth exactly when what they say is true).
 
-Knobs: ``people`` (length of the chain). Levels: ``paper`` = the released distribution (5 people,
-as in all 250 BBH examples); ladder ``1``..``6`` = 3, 5, 8, 12, 20, 30 people.
+Knobs: ``people`` (length of the chain). Levels: ``paper`` = the generated counterpart of the
+released items (5 people, as in all 250 BBH examples); ladder ``1``..``6`` = 3, 5, 8, 12, 20,
+30 people.
 Generated questions follow the BBH wording (``Question: ... Does Z tell the truth?``) with
 names drawn from a list of our own and each statement drawn at random (so both answers occur
 about equally often, as in BBH's 122 Yes / 128 No).
