@@ -278,3 +278,12 @@ def test_bad_inputs_give_clear_errors() -> None:
         __import__("asyncio").run(solve("q", method="nope", task_model=ScriptedModel([])))
     with pytest.raises(ValueError, match="non-empty question"):
         __import__("asyncio").run(solve("  ", task_model=ScriptedModel([])))
+
+
+async def test_unwrapped_answers_reach_judges_that_allow_them(executor, quick) -> None:
+    instance = get_task("number_multiply").generate(2)  # -1*-75*1340, no wrapper required
+    task = task_model([code("print(-1 * -75 * 1340)")])
+    steer = ScriptedModel(["<<<Code>>>", "<<<Return Answer>>>"])
+    t = await solve(instance, task_model=task, steer_model=steer, config=quick, executor=executor)
+    assert t.verdict["correct"] and t.verdict["channel"] == "executed_output"
+    assert t.final.answer == "100500" and t.final.extractor is None

@@ -25,6 +25,8 @@ from codesteer.steer.trajectory import CallRecord, FinalAnswer, MessageRecord, R
 from codesteer.symbench.task import Instance
 
 EventHandler = Callable[[events.Event], None]
+#: An answer found in a channel: (channel, answer, the channel's text).
+Candidate = tuple[str, str, str]
 
 
 class Chat:
@@ -176,35 +178,41 @@ class Run:
             execution = await self.execute(code) if code else None
         output = execution.stdout if execution else None
         channels = [("executed_output", output), ("reply_text", reply)]
-        candidates = [(ch, answer_in(text), text) for ch, text in channels if answer_in(text)]
+        candidates = [(ch, answer, text) for ch, text in channels if (answer := answer_in(text))]
         extractor = "deterministic" if candidates else None
         if not candidates and self.config.model_extractor:
             candidates = await self._model_extract(channels)
             extractor = "model" if candidates else None
         chosen = candidates[0] if candidates else (None, None, None)
         if self.instance is not None:
-            chosen = self._judge(candidates, reply or "") or chosen
+            chosen = self._judge(candidates, channels) or chosen
         channel, answer, _ = chosen
         t.final = FinalAnswer(answer, channel, extractor, reply, output, execution.to_dict() if execution else None)
 
-    def _judge(self, candidates: list[tuple[str, str, str]], reply: str) -> tuple[str, str, str] | None:
-        """Judge each channel's answer; the first accepted one wins (the paper's either-channel rule)."""
+    def _judge(self, candidates: list[Candidate], channels: list[tuple[str, str | None]]) -> Candidate | None:
+        """Judge each channel; the first accepted one wins (the paper's either-channel rule).
+
+        Channels with a wrapped answer are judged by that answer; without any (some tasks do not
+        require the wrapper), the raw channel texts are given to the judge.
+        """
         from codesteer.symbench.registry import get_task
 
         assert self.instance is not None
         task = get_task(self.instance.task)
-        verdicts = [(c, task.judge(self.instance, f"<<<{c[1]}>>>")) for c in candidates]
-        accepted = next(((c, v) for c, v in verdicts if v.correct), None)
-        if accepted:
-            cand, verdict = accepted
-        elif verdicts:
-            cand, verdict = None, verdicts[0][1]
+        if candidates:
+            judged = [(c, task.judge(self.instance, f"<<<{c[1]}>>>")) for c in candidates]
         else:
-            cand, verdict = None, task.judge(self.instance, reply)
+            raw = [(ch, text, task.judge(self.instance, text)) for ch, text in channels if text]
+            judged = [((ch, v.answer or "", text), v) for ch, text, v in raw]
+        if not judged:
+            self.trajectory.verdict = {**task.judge(self.instance, "").to_dict(), "channel": None}
+            return None
+        accepted = next(((c, v) for c, v in judged if v.correct), None)
+        cand, verdict = accepted if accepted else (None, judged[0][1])
         self.trajectory.verdict = {**verdict.to_dict(), "channel": cand[0] if cand else None}
         return cand
 
-    async def _model_extract(self, channels: list[tuple[str, str | None]]) -> list[tuple[str, str, str]]:
+    async def _model_extract(self, channels: list[tuple[str, str | None]]) -> list[Candidate]:
         for channel, text in channels:
             if not text or not text.strip():
                 continue
