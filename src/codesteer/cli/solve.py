@@ -27,7 +27,7 @@ def show(event: events.Event) -> None:
     """Print one round event."""
     if isinstance(event, events.Guidance):
         title = f"round {event.round} · steering: {event.action}"
-        body = Text(event.text) if not event.malformed else Text(f"{event.text}\n[malformed: {event.malformed}]")
+        body = Text(event.output if not event.malformed else f"{event.output}\n[malformed: {event.malformed}]")
         console.print(Panel(body, title=title, border_style="magenta"))
     elif isinstance(event, events.Reply):
         console.print(Panel(Text(event.text), title=f"round {event.round} · {event.conversation} reply", border_style="blue"))

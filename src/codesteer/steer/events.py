@@ -11,9 +11,11 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Guidance:
+    """A steering decision: the parsed ``action`` and the steering model's raw ``output``."""
+
     round: int
     action: str
-    text: str
+    output: str
     malformed: str | None = None
 
 

@@ -34,7 +34,7 @@ async def single_answer(run: Run, instruction: str | None) -> Ending:
 Feedback = Callable[[Execution, str], Rendered]
 
 
-async def write_run_read(run: Run, first: Rendered, feedback: Feedback, stop_word: str | None = None) -> Ending:
+async def write_run_read(run: Run, first: Rendered | str, feedback: Feedback, stop_word: str | None = None) -> Ending:
     """The model writes code, the sandbox runs it, the model reads the output; repeat.
 
     Stops when a reply holds no code block, when it contains ``stop_word``, or after

@@ -25,7 +25,7 @@ def _feedback(execution: Execution, text: str) -> Rendered:
 
 
 async def run(r: Run) -> Ending:
-    ending = await write_run_read(r, opening(r, "autogen_system"), _feedback, stop_word="TERMINATE")  # type: ignore[arg-type]
+    ending = await write_run_read(r, opening(r, "autogen_system"), _feedback, stop_word="TERMINATE")
     parts = []
     for rnd in sorted(r.trajectory.rounds, key=lambda x: x.index):
         parts.append(rnd.reply or "")

@@ -23,7 +23,7 @@ def _feedback(_: Execution, text: str) -> Rendered:
 
 
 async def run(r: Run) -> Ending:
-    return await write_run_read(r, opening(r, "tool_system"), _feedback)  # type: ignore[arg-type]
+    return await write_run_read(r, opening(r, "tool_system"), _feedback)
 
 
 METHOD = Method("code_interpreter", "Code Interpreter: multi-turn write-run-read loop with a sandboxed interpreter.", run)

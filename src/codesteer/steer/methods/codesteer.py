@@ -35,7 +35,7 @@ async def _steer(r: Run, chat: Chat, index: int) -> protocol.Decision:
     if decision.malformed:
         rnd.malformed = decision.reason
         r.trajectory.malformed_steer_outputs += 1
-    r.emit(events.Guidance(index, decision.action, decision.guidance or decision.action, rnd.malformed))
+    r.emit(events.Guidance(index, decision.action, out, rnd.malformed))
     return decision
 
 

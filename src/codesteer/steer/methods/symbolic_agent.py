@@ -24,7 +24,7 @@ def _feedback(_: Execution, text: str) -> Rendered:
 
 
 async def run(r: Run) -> Ending:
-    return await write_run_read(r, opening(r, "symbolic_agent"), _feedback)  # type: ignore[arg-type]
+    return await write_run_read(r, opening(r, "symbolic_agent"), _feedback)
 
 
 METHOD = Method("symbolic_agent", "Symbolic Agent: symbolic code, run, verify and revise over several turns.", run)
