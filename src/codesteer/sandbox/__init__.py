@@ -1,27 +1,41 @@
 """Run model-written Python safely and fast: ``run``, ``run_async``, ``SandboxPool``.
 
 ``run``/``run_async`` use one process-wide warm pool, created on first use and closed at exit.
-See docs/sandbox.md for what is isolated and how.
+See docs/sandbox.md for what is isolated and how. The host-side pool (and asyncio) is imported
+lazily, so that sandbox workers, which import this package, start quickly.
 """
 
 from __future__ import annotations
 
 import atexit
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from codesteer.sandbox.pool import SandboxError, SandboxPool, default_pool_size
 from codesteer.sandbox.types import Execution, IsolationReport, Outcome, SandboxConfig
+
+if TYPE_CHECKING:
+    from codesteer.sandbox.pool import SandboxError, SandboxPool, default_pool_size
 
 __all__ = ["Execution", "IsolationReport", "Outcome", "SandboxConfig", "SandboxError", "SandboxPool",
            "default_pool", "default_pool_size", "isolation_report", "run", "run_async"]
 
+_LAZY = {"SandboxPool", "SandboxError", "default_pool_size"}
 _default: SandboxPool | None = None
 _default_lock = threading.Lock()
 
 
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from codesteer.sandbox import pool
+
+        return getattr(pool, name)
+    raise AttributeError(f"module 'codesteer.sandbox' has no attribute {name!r}")
+
+
 def default_pool() -> SandboxPool:
     """The process-wide warm pool (``default_pool_size()`` workers), created on first use."""
+    from codesteer.sandbox.pool import SandboxPool
+
     global _default
     with _default_lock:
         if _default is None or _default.closed:

@@ -75,7 +75,7 @@ def _confine(config: SandboxConfig, plan: Confinement, workdir: str, fds: tuple[
         os.setresuid(plan.job_uid, plan.job_uid, plan.job_uid)
     elif plan.drop_caps:
         linux.drop_capabilities()
-    # Die with the supervisor (set after the uid change, which clears it).
+    # Die with the worker (set after the uid change, which clears it).
     linux.prctl(linux.PR_SET_PDEATHSIG, 9)
     os.environ.clear()
     os.environ.update(job_environment(workdir))

@@ -39,7 +39,10 @@ def _first_block(path: str) -> tuple[Path, str] | None:
 
 def reveal(paths: list[str]) -> list[str]:
     """Make ``paths`` reachable for other uids (in a new private mount namespace); returns the
-    covered directories. Raises ``OSError`` if the kernel refuses."""
+    covered directories (none, and no namespace, when nothing is hidden). Raises ``OSError`` if
+    the kernel refuses."""
+    if all(_first_block(path) is None for path in paths):
+        return []
     linux.unshare(linux.CLONE_NEWNS)
     linux.mount(None, "/", None, linux.MS_REC | linux.MS_PRIVATE)
     covered: list[str] = []

@@ -106,9 +106,6 @@ def establish(network: bool, disabled: frozenset[str], channels: tuple[int, ...]
         net += " + Landlock TCP bind/connect denied"
     elif not network and net.startswith("not isolated"):
         warnings.append("no mechanism blocks network access")
-    signals = "Landlock signal scope" if abi >= 6 else "uid separation" if root else "none"
-    if abi < 6 and not root:
-        warnings.append("sandboxed code may signal other processes of this user (no Landlock scope, no uid drop)")
     job_uid = UID_BASE + os.getpid() if root else None
     if root:
         user = f"unique uid {job_uid} (dropped from root)"
@@ -123,6 +120,9 @@ def establish(network: bool, disabled: frozenset[str], channels: tuple[int, ...]
     else:
         user = "own uid, capabilities dropped (user namespace)" if userns else "own uid"
         warnings.append("not running as root: jobs keep this user's uid and share its process limit")
+    signals = "Landlock signal scope" if abi >= 6 else "uid separation" if job_uid is not None else "none"
+    if signals == "none":
+        warnings.append("sandboxed code may signal other processes of this user (no Landlock scope, no uid drop)")
     pidns = "pid_namespace" not in disabled and _become_namespace_init(channels)
     if pidns:
         tree = "PID namespace per worker; after each job kill(-1) from its init clears every leftover"
