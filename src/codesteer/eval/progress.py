@@ -1,0 +1,63 @@
+"""A live progress bar for a run: done/total, accuracy so far, tokens and spend rate."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from codesteer.eval.runner import JobResult
+
+
+class LiveProgress:
+    """Implements the runner's ``Progress``; use as a context manager around the run."""
+
+    def __init__(self, console: Console | None = None) -> None:
+        self.console = console or Console(stderr=True)
+        self._bar = Progress(
+            TextColumn("[bold]eval"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("acc {task.fields[acc]}"), TextColumn("{task.fields[tokens]} tok"),
+            TextColumn("{task.fields[rate]} tok/s"), TimeElapsedColumn(), TimeRemainingColumn(),
+            console=self.console,
+        )
+        self._task = self._bar.add_task("eval", total=None, acc="-", tokens=0, rate="-")
+        self.done = self.correct = self.tokens = 0
+        self._since = time.monotonic()
+        self._new_tokens = 0
+
+    def __enter__(self) -> LiveProgress:
+        self._bar.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._bar.stop()
+
+    def start(self, total: int, done: int, correct: int, notices: Sequence[str]) -> None:
+        for notice in notices:
+            self.console.print(f"[yellow]notice:[/yellow] {notice}")
+        if done:
+            self.console.print(f"resuming: {done} of {total} jobs already stored")
+        self.done, self.correct = done, correct
+        self._since = time.monotonic()
+        self._bar.update(self._task, total=total, completed=done, acc=self._acc())
+
+    def advance(self, result: JobResult) -> None:
+        self.done += 1
+        self.correct += result.correct
+        self.tokens += result.tokens
+        self._new_tokens += result.tokens
+        elapsed = max(time.monotonic() - self._since, 1e-9)
+        self._bar.update(self._task, completed=self.done, acc=self._acc(), tokens=f"{self.tokens:,}",
+                         rate=f"{self._new_tokens / elapsed:,.0f}")
+
+    def _acc(self) -> str:
+        return f"{100 * self.correct / self.done:.1f}%" if self.done else "-"

@@ -1,0 +1,247 @@
+"""Run an :class:`EvalSpec` into a run directory: concurrent, bounded, resumable.
+
+``run_eval_async(spec, out)`` expands the spec into jobs (method × task model × instance ×
+sample), skips those already stored, and runs the rest with ``concurrency`` jobs in flight.
+Model calls are bounded per endpoint and sandbox runs globally (:mod:`.limits`). Each finished
+job is stored at once (:mod:`.store`); killing the process and running the same spec again
+resumes. :func:`run_jobs` is the reusable core (a queue of jobs, a worker pool, the store).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from codesteer.eval.limits import Limits
+from codesteer.eval.outcome import classify
+from codesteer.eval.spec import EvalSpec, plan_instances
+from codesteer.eval.store import JobKey, RunStore
+from codesteer.llm.base import ChatModel
+from codesteer.steer.execution import Executor, default_executor
+from codesteer.steer.trajectory import Trajectory
+from codesteer.symbench.task import Instance
+
+ModelFactory = Callable[[str], ChatModel]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One unit of work: a key (its identity in the store) and the instance it answers."""
+
+    key: JobKey
+    instance: Instance
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """A finished job as reported to progress displays."""
+
+    job: Job
+    trajectory: Trajectory
+    failure: str | None
+
+    @property
+    def correct(self) -> bool:
+        return self.failure is None
+
+    @property
+    def tokens(self) -> int:
+        return self.trajectory.total_tokens
+
+
+class Progress(Protocol):
+    """What the runner tells a progress display."""
+
+    def start(self, total: int, done: int, correct: int, notices: Sequence[str]) -> None: ...
+
+    def advance(self, result: JobResult) -> None: ...
+
+
+@dataclass
+class RunSummary:
+    """What a call to the runner did: totals over the whole run directory, and this call's share."""
+
+    out: Path
+    total: int
+    done_before: int
+    done_now: int
+    correct: int
+    errors: int
+    tokens: int
+    wall_s: float
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def done(self) -> int:
+        return self.done_before + self.done_now
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.done if self.done else 0.0
+
+
+def plan_jobs(spec: EvalSpec, instances: Sequence[Instance]) -> list[Job]:
+    """Every job of the spec, in a stable order (instances outermost, so tasks mix in the queue)."""
+    return [
+        Job(JobKey(method, model, spec.steer_for(method, model), inst.task, inst.id, sample), inst)
+        for inst in instances
+        for method in spec.methods
+        for model in spec.task_models
+        for sample in range(spec.samples)
+    ]
+
+
+async def run_jobs(
+    jobs: Sequence[Job],
+    work: Callable[[Job], Awaitable[Trajectory]],
+    store: RunStore,
+    *,
+    concurrency: int,
+    run_id: int | None = None,
+    on_result: Callable[[JobResult], None] | None = None,
+) -> list[JobResult]:
+    """Run ``work`` on every job with ``concurrency`` in flight, storing each result as it ends.
+
+    ``work`` should not raise (``solve`` does not); if it does, the job is stored as an error
+    with the exception's message, and the run goes on.
+    """
+    queue: asyncio.Queue[Job] = asyncio.Queue()
+    for job in jobs:
+        queue.put_nowait(job)
+    results: list[JobResult] = []
+
+    async def worker() -> None:
+        while True:
+            try:
+                job = queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            start = time.perf_counter()
+            try:
+                trajectory = await work(job)
+            except Exception as exc:  # one broken job must not end the run
+                trajectory = _crashed(job, exc, time.perf_counter() - start)
+            failure = classify(trajectory)
+            store.record(job.key, trajectory, run_id=run_id, failure=failure, level=job.instance.level,
+                         complexity=job.instance.complexity)
+            result = JobResult(job, trajectory, failure)
+            results.append(result)
+            if on_result is not None:
+                on_result(result)
+
+    await asyncio.gather(*(worker() for _ in range(max(1, min(concurrency, len(jobs))))))
+    return results
+
+
+def _crashed(job: Job, exc: Exception, wall_s: float) -> Trajectory:
+    return Trajectory(method=job.key.method, question=job.instance.question, config={},
+                      task_model=job.key.task_model, steer_model=job.key.steer_model or None,
+                      instance=job.instance.to_dict(), stop_reason="error",
+                      error=f"{type(exc).__name__}: {exc}", wall_s=wall_s)
+
+
+def _default_factory(cache: bool) -> ModelFactory:
+    def build(spec: str) -> ChatModel:
+        from codesteer.llm.spec import load_model
+
+        return load_model(spec, cache=cache)
+
+    return build
+
+
+async def run_eval_async(
+    spec: EvalSpec,
+    out: str | Path,
+    *,
+    concurrency: int = 8,
+    model_concurrency: int | None = None,
+    sandbox_concurrency: int | None = None,
+    models: Mapping[str, ChatModel] | None = None,
+    model_factory: ModelFactory | None = None,
+    cache: bool = True,
+    executor: Executor | None = None,
+    retry_errors: bool = False,
+    progress: Progress | None = None,
+    command: str | None = None,
+) -> RunSummary:
+    """Run (or resume) ``spec`` into the run directory ``out``.
+
+    ``models`` maps spec strings to ready models (tests, custom clients); other specs are built
+    by ``model_factory`` (default: :func:`codesteer.llm.spec.load_model`, cached unless ``cache``
+    is False). ``model_concurrency``: in-flight calls per endpoint (default ``concurrency``);
+    ``sandbox_concurrency``: programs running at once (default: the sandbox pool's size).
+    ``retry_errors``: redo stored jobs that ended in an error (a model or sandbox failure).
+    Raises :class:`~codesteer.eval.spec.SpecError` for a bad spec and
+    :class:`~codesteer.eval.store.RunMismatchError` when ``out`` holds another run.
+    """
+    if concurrency < 1:
+        raise ValueError("concurrency must be at least 1")
+    started = time.perf_counter()
+    instances, notices = plan_instances(spec)
+    jobs = plan_jobs(spec, instances)
+    with RunStore(out) as store:
+        store.bind(spec.to_dict())
+        finished = store.finished(include_errors=not retry_errors)
+        pending = [j for j in jobs if j.key not in finished]
+        wanted = {j.key for j in jobs}
+        before = [r for r in store.jobs() if r.key in wanted and r.key in finished]
+        if progress is not None:
+            progress.start(len(jobs), len(before), sum(r.correct for r in before), notices)
+        results: list[JobResult] = []
+        if pending:
+            run_id = store.start_run(command)
+            built: dict[str, ChatModel] = {}
+            try:
+                results = await _run_pending(spec, pending, store, run_id, built, models or {},
+                                             model_factory or _default_factory(cache), concurrency,
+                                             model_concurrency, sandbox_concurrency, executor, progress)
+            finally:
+                for model in built.values():
+                    await model.aclose()
+            store.finish_run(run_id)
+        rows = [r for r in store.jobs() if r.key in wanted]
+    return RunSummary(
+        out=Path(out), total=len(jobs), done_before=len(before), done_now=len(results),
+        correct=sum(r.correct for r in rows), errors=sum(r.status == "error" for r in rows),
+        tokens=sum(r.tokens for r in rows), wall_s=time.perf_counter() - started, notices=notices,
+    )
+
+
+async def _run_pending(spec: EvalSpec, pending: Sequence[Job], store: RunStore, run_id: int,
+                       built: dict[str, ChatModel], given: Mapping[str, ChatModel], factory: ModelFactory,
+                       concurrency: int, model_concurrency: int | None, sandbox_concurrency: int | None,
+                       executor: Executor | None, progress: Progress | None) -> list[JobResult]:
+    from codesteer.sandbox import default_pool_size
+    from codesteer.steer import solve
+
+    limits = Limits(model_concurrency or concurrency, sandbox_concurrency or default_pool_size())
+    limited: dict[str, ChatModel] = {}
+
+    def model(name: str) -> ChatModel:
+        if name not in limited:
+            if name in given:
+                inner = given[name]
+            else:
+                inner = built[name] = factory(name)
+            limited[name] = limits.wrap(inner)
+        return limited[name]
+
+    run_code = limits.executor(executor or default_executor())
+
+    async def work(job: Job) -> Trajectory:
+        key = job.key
+        return await solve(job.instance, method=key.method, task_model=model(key.task_model),
+                           steer_model=model(key.steer_model) if key.steer_model else None,
+                           config=spec.steer, executor=run_code)
+
+    return await run_jobs(pending, work, store, concurrency=concurrency, run_id=run_id,
+                          on_result=progress.advance if progress is not None else None)
+
+
+def run_eval(spec: EvalSpec, out: str | Path, **options: object) -> RunSummary:
+    """Synchronous :func:`run_eval_async` (same options)."""
+    return asyncio.run(run_eval_async(spec, out, **options))  # type: ignore[arg-type]

@@ -1,0 +1,232 @@
+"""One SQLite database per run directory (``results.db``, WAL): the run's identity, every job with
+its trajectory, model calls and verdict.
+
+Each finished job is written in one transaction, so a run killed at any moment keeps every job
+it finished and nothing half-written; the unique job key keeps a job from being stored twice.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from codesteer.steer.trajectory import Trajectory
+
+DB_NAME = "results.db"
+SCHEMA_VERSION = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY, started_at REAL NOT NULL, finished_at REAL, command TEXT,
+    host TEXT, pid INTEGER, jobs_done INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS jobs (
+    id INTEGER PRIMARY KEY,
+    method TEXT NOT NULL, task_model TEXT NOT NULL, steer_model TEXT NOT NULL,
+    task TEXT NOT NULL, instance_id TEXT NOT NULL, sample INTEGER NOT NULL,
+    level TEXT, complexity TEXT, run_id INTEGER REFERENCES runs(id),
+    status TEXT NOT NULL, correct INTEGER NOT NULL, score REAL NOT NULL, failure TEXT,
+    prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL, calls INTEGER NOT NULL,
+    model_s REAL NOT NULL, wall_s REAL NOT NULL, finished_at REAL NOT NULL,
+    UNIQUE (method, task_model, steer_model, task, instance_id, sample));
+CREATE TABLE IF NOT EXISTS trajectories (
+    job_id INTEGER PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE, json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS model_calls (
+    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE, idx INTEGER NOT NULL,
+    conversation TEXT NOT NULL, round INTEGER NOT NULL, model TEXT NOT NULL,
+    prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL, latency_s REAL NOT NULL,
+    cached INTEGER NOT NULL, PRIMARY KEY (job_id, idx));
+CREATE TABLE IF NOT EXISTS verdicts (
+    job_id INTEGER PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
+    correct INTEGER, score REAL, reason TEXT, answer TEXT, channel TEXT);
+"""
+
+
+class RunMismatchError(ValueError):
+    """The run directory holds a run with another configuration (runs never mix)."""
+
+
+class StoreError(ValueError):
+    """The run directory has no readable results database."""
+
+
+@dataclass(frozen=True, order=True)
+class JobKey:
+    """What makes a job unique in a run (``steer_model`` is '' for methods that do not steer)."""
+
+    method: str
+    task_model: str
+    steer_model: str
+    task: str
+    instance_id: str
+    sample: int = 0
+
+
+@dataclass(frozen=True)
+class JobRow:
+    """A stored job's summary (everything the reports need, without the trajectory)."""
+
+    id: int
+    key: JobKey
+    level: str | None
+    complexity: dict[str, Any]
+    status: str
+    correct: bool
+    score: float
+    failure: str | None
+    prompt_tokens: int
+    completion_tokens: int
+    calls: int
+    model_s: float
+    wall_s: float
+
+    @property
+    def tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+def _diff(old: dict[str, Any], new: dict[str, Any]) -> str:
+    keys = sorted(set(old) | set(new))
+    return "; ".join(f"{k}: {old.get(k)!r} -> {new.get(k)!r}" for k in keys if old.get(k) != new.get(k))
+
+
+class RunStore:
+    """The results database of one run directory. Use as a context manager or call ``close()``."""
+
+    def __init__(self, run_dir: str | Path, *, create: bool = True) -> None:
+        self.dir = Path(run_dir)
+        self.path = self.dir / DB_NAME
+        if not create and not self.path.is_file():
+            raise StoreError(f"no evaluation results in {self.dir} (expected {self.path})")
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.executescript(_SCHEMA)
+        self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+
+    # ----- identity -------------------------------------------------------------------------
+    def config(self) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'config'").fetchone()
+        return json.loads(row[0]) if row else None
+
+    def bind(self, config: dict[str, Any]) -> None:
+        """Record ``config`` as this run's; refuse a directory holding another run's."""
+        stored = self.config()
+        if stored is None:
+            self.db.execute("INSERT INTO meta VALUES ('config', ?)", (json.dumps(config, sort_keys=True),))
+        elif stored != json.loads(json.dumps(config)):
+            raise RunMismatchError(
+                f"{self.dir} holds a run with another configuration ({_diff(stored, config)}); "
+                "rerun with the same settings to resume it, or name a new output directory"
+            )
+
+    def start_run(self, command: str | None = None) -> int:
+        cur = self.db.execute("INSERT INTO runs (started_at, command, host, pid) VALUES (?, ?, ?, ?)",
+                              (time.time(), command, socket.gethostname(), os.getpid()))
+        return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int) -> None:
+        self.db.execute("UPDATE runs SET finished_at = ? WHERE id = ?", (time.time(), run_id))
+
+    def runs(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.db.execute("SELECT * FROM runs ORDER BY id")]
+
+    # ----- writing --------------------------------------------------------------------------
+    def finished(self, *, include_errors: bool = True) -> set[JobKey]:
+        """Keys of stored jobs (``include_errors=False``: only those that did not end in an error)."""
+        where = "" if include_errors else " WHERE status != 'error'"
+        rows = self.db.execute(
+            f"SELECT method, task_model, steer_model, task, instance_id, sample FROM jobs{where}")
+        return {JobKey(*r) for r in rows}
+
+    def record(self, key: JobKey, trajectory: Trajectory, *, run_id: int | None = None,
+               failure: str | None = None, level: str | None = None,
+               complexity: dict[str, Any] | None = None) -> int:
+        """Store one finished job in one transaction (replacing an earlier try of the same key)."""
+        t = trajectory
+        verdict = t.verdict or {}
+        prompt = sum(c.prompt_tokens for c in t.calls)
+        completion = sum(c.completion_tokens for c in t.calls)
+        model_s = sum(c.latency_s for c in t.calls)
+        status = "error" if t.stop_reason == "error" else "done"
+        fields = asdict(key)
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute(
+                "DELETE FROM jobs WHERE method=? AND task_model=? AND steer_model=? AND task=? "
+                "AND instance_id=? AND sample=?", tuple(fields.values()))
+            cur = self.db.execute(
+                "INSERT INTO jobs (method, task_model, steer_model, task, instance_id, sample, level, "
+                "complexity, run_id, status, correct, score, failure, prompt_tokens, completion_tokens, "
+                "calls, model_s, wall_s, finished_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (*fields.values(), level, json.dumps(complexity or {}, sort_keys=True), run_id, status,
+                 int(bool(t.correct)), float(verdict.get("score") or 0.0), failure, prompt, completion,
+                 len(t.calls), model_s, t.wall_s, time.time()))
+            job_id = int(cur.lastrowid or 0)
+            self.db.execute("INSERT INTO trajectories VALUES (?, ?)", (job_id, t.to_json()))
+            self.db.executemany(
+                "INSERT INTO model_calls VALUES (?,?,?,?,?,?,?,?,?)",
+                [(job_id, i, c.conversation, c.round, c.model, c.prompt_tokens, c.completion_tokens,
+                  c.latency_s, int(c.cached)) for i, c in enumerate(t.calls)])
+            self.db.execute(
+                "INSERT INTO verdicts VALUES (?,?,?,?,?,?)",
+                (job_id, int(bool(verdict.get("correct"))) if verdict else None, verdict.get("score"),
+                 verdict.get("reason"), verdict.get("answer"), verdict.get("channel")))
+            if run_id is not None:
+                self.db.execute("UPDATE runs SET jobs_done = jobs_done + 1 WHERE id = ?", (run_id,))
+        return job_id
+
+    # ----- reading --------------------------------------------------------------------------
+    def jobs(self) -> list[JobRow]:
+        """Every stored job, in key order."""
+        rows = self.db.execute(
+            "SELECT * FROM jobs ORDER BY method, task_model, steer_model, task, instance_id, sample")
+        return [_row(r) for r in rows]
+
+    def iter_trajectories(self) -> Iterator[tuple[JobRow, Trajectory]]:
+        for row in self.jobs():
+            yield row, self.trajectory(row.id)
+
+    def trajectory(self, job_id: int) -> Trajectory:
+        row = self.db.execute("SELECT json FROM trajectories WHERE job_id = ?", (job_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no trajectory stored for job {job_id}")
+        return Trajectory.from_json(row[0])
+
+    def find(self, *, task: str, instance_id: str, method: str | None = None) -> list[JobRow]:
+        """Jobs of one instance (any method unless ``method`` is given)."""
+        return [r for r in self.jobs() if r.key.task == task and r.key.instance_id == instance_id
+                and (method is None or r.key.method == method)]
+
+    def model_calls(self, job_id: int) -> list[dict[str, Any]]:
+        rows = self.db.execute("SELECT * FROM model_calls WHERE job_id = ? ORDER BY idx", (job_id,))
+        return [dict(r) for r in rows]
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM jobs").fetchone()[0])
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> RunStore:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def _row(r: sqlite3.Row) -> JobRow:
+    key = JobKey(r["method"], r["task_model"], r["steer_model"], r["task"], r["instance_id"], r["sample"])
+    return JobRow(r["id"], key, r["level"], json.loads(r["complexity"] or "{}"), r["status"], bool(r["correct"]),
+                  r["score"], r["failure"], r["prompt_tokens"], r["completion_tokens"], r["calls"], r["model_s"],
+                  r["wall_s"])
