@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -156,7 +157,10 @@ def host(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Host]:
     listener = Listener()
     pools = [request.getfixturevalue(name) for name in ("pool", "oneshot", "single")]
     guard = Host(sentinel_dir, sentinel, listener, pools)
+    shared_tmp = Path(tempfile.gettempdir())
+    tmp_mode = shared_tmp.stat().st_mode
     yield guard
+    assert shared_tmp.stat().st_mode == tmp_mode, f"the mode of {shared_tmp} changed"
     listener.close()
     assert listener.received == [], "the sandbox reached the host's 127.0.0.1 listener"
     assert sentinel.read_text() == "do not touch"

@@ -204,3 +204,40 @@ def test_killing_the_parent_and_the_host_fails(runner: SandboxPool, host: Host) 
     if runner.mode == "pool":
         assert host.allowed() == workers_before, "the warm workers must survive"
     assert runner.run_sync("print('still working')").stdout == "still working\n"
+
+
+def test_filling_the_disk_is_bounded(runner: SandboxPool) -> None:
+    code = (
+        "written = 0\n"
+        "try:\n"
+        "    for i in range(20):\n"
+        "        with open(f'blob{i}', 'wb') as f:\n"
+        "            for _ in range(30):\n"
+        "                f.write(b'x' * 2 ** 20)\n"
+        "                written += 2 ** 20\n"
+        "except OSError as exc:\n"
+        "    print('stopped', exc.errno)\n"
+        "print(written // 2 ** 20)\n"
+    )
+    result = runner.run_sync(code, max_disk_mb=64)
+    assert result.outcome == "ok", result.stderr
+    if "tmpfs" in runner.isolation.filesystem:
+        assert result.stdout.startswith("stopped 28\n")  # ENOSPC
+        assert int(result.stdout.split()[-1]) <= 64
+    else:  # documented fallback: per-file limit only
+        assert int(result.stdout.split()[-1]) == 600
+
+
+def test_locked_working_directory_is_still_removed(runner: SandboxPool) -> None:
+    code = (
+        "import os\n"
+        "os.makedirs('a/b/c')\n"
+        "open('a/b/c/f', 'w').write('x')\n"
+        "for d in ('a/b/c', 'a/b', 'a', '.'):\n"
+        "    os.chmod(d, 0o500)\n"
+        "print(os.getcwd())\n"
+    )
+    result = runner.run_sync(code)
+    assert result.ok, result.stderr
+    assert not Path(result.stdout.strip()).exists()
+    # the guard asserts the shared temporary directory kept its mode

@@ -36,7 +36,8 @@ class Confinement:
     drop_caps: bool  # inside an unprivileged user namespace: clear the capabilities it granted
     landlock_abi: int  # 0: unavailable
     network: bool  # the job may use the network (no Landlock TCP rules)
-    pid_namespace: bool  # each job gets its own PID namespace (used by the worker)
+    pid_namespace: bool  # the worker is the init of a PID namespace (used by the worker)
+    disk_limit: bool  # job directories live on a size-limited tmpfs (used by the worker)
 
 
 def job_environment(workdir: str) -> dict[str, str]:

@@ -37,14 +37,24 @@ def _first_block(path: str) -> tuple[Path, str] | None:
     return None
 
 
-def reveal(paths: list[str]) -> list[str]:
-    """Make ``paths`` reachable for other uids (in a new private mount namespace); returns the
-    covered directories (none, and no namespace, when nothing is hidden). Raises ``OSError`` if
-    the kernel refuses."""
-    if all(_first_block(path) is None for path in paths):
-        return []
-    linux.unshare(linux.CLONE_NEWNS)
+def make_private() -> None:
+    """Stop mount events propagating between this (new) mount namespace and the host's."""
     linux.mount(None, "/", None, linux.MS_REC | linux.MS_PRIVATE)
+
+
+def mount_scratch(path: str, size_mb: int) -> None:
+    """Put a size-limited tmpfs on ``path`` (job directories live there: a program cannot fill
+    the host's disk). ``remount`` changes the size of one already there."""
+    linux.mount("tmpfs", path, "tmpfs", linux.MS_NOSUID | linux.MS_NODEV, f"size={size_mb}m,mode=0711")
+
+
+def resize_scratch(path: str, size_mb: int) -> None:
+    linux.mount(None, path, None, linux.MS_REMOUNT | linux.MS_NOSUID | linux.MS_NODEV, f"size={size_mb}m,mode=0711")
+
+
+def reveal(paths: list[str]) -> list[str]:
+    """Make ``paths`` reachable for other uids; returns the covered directories. Must run in a
+    private mount namespace (``make_private``). Raises ``OSError`` if the kernel refuses."""
     covered: list[str] = []
     for _ in range(16):  # each round uncovers one level of nested private directories
         blocks: dict[Path, set[str]] = {}

@@ -18,11 +18,12 @@ class SandboxConfig:
     max_processes: int = 64
     max_open_files: int = 256
     max_file_size_mb: int = 64
+    max_disk_mb: int = 256
     network: bool = False
 
     def __post_init__(self) -> None:
         for name in ("timeout_s", "memory_mb", "max_output_bytes", "max_processes", "max_open_files",
-                     "max_file_size_mb"):
+                     "max_file_size_mb", "max_disk_mb"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
                 raise ValueError(f"sandbox option {name} must be a positive number, got {value!r}")

@@ -62,39 +62,51 @@ def _enter_user_namespace(flags: int) -> None:
 MECHANISMS = ("network_namespace", "pid_namespace", "landlock")
 
 
-def _isolate_network(network: bool, disabled: frozenset[str], warnings: list[str]) -> tuple[str, bool]:
-    """Put this worker in new IPC (and, unless allowed the network, network) namespaces.
+def _enter_namespaces(network: bool, disabled: frozenset[str], warnings: list[str]) -> tuple[str, bool, bool]:
+    """Put this worker in new mount and IPC (and, unless allowed the network, network) namespaces.
 
-    Returns the description and whether an unprivileged user namespace was entered."""
+    Returns the network description, whether an unprivileged user namespace was entered and
+    whether mounts are now private to this worker."""
     root = os.geteuid() == 0
     use_netns = not network and "network_namespace" not in disabled
-    flags = linux.CLONE_NEWIPC | (linux.CLONE_NEWNET if use_netns else 0)
+    flags = linux.CLONE_NEWNS | linux.CLONE_NEWIPC | (linux.CLONE_NEWNET if use_netns else 0)
     try:
         if root:
             linux.unshare(flags)
         else:
             _enter_user_namespace(flags)
+        mounts.make_private()
     except OSError as exc:
-        if use_netns:
-            warnings.append(f"network namespace unavailable ({exc.strerror})")
-        return "not isolated by a namespace", False
+        warnings.append(f"namespaces unavailable ({exc.strerror}): no private mounts"
+                        + (", no network namespace" if use_netns else ""))
+        return "not isolated by a namespace", False, False
     if network:
-        return "allowed by configuration (network=True)", not root
+        return "allowed by configuration (network=True)", not root, True
     if not use_netns:
         warnings.append("network namespace disabled by configuration")
-        return "not isolated by a namespace", not root
-    return "empty network namespace", not root
+        return "not isolated by a namespace", not root, True
+    return "empty network namespace", not root, True
 
 
-def establish(network: bool, disabled: frozenset[str], channels: tuple[int, ...]) -> tuple[Confinement,
-                                                                                         IsolationReport]:
+def establish(network: bool, disabled: frozenset[str], channels: tuple[int, ...],
+              base: str) -> tuple[Confinement, IsolationReport]:
     """Isolate this worker and find what each job child can use; weaker fallbacks are reported.
 
     ``disabled`` names mechanisms (``MECHANISMS``) to leave out, to exercise the fallbacks;
-    ``channels`` are the protocol fds (closed in the process left outside a PID namespace)."""
+    ``channels`` are the protocol fds (closed in the process left outside a PID namespace);
+    ``base`` is where job directories are made (a size-limited tmpfs when possible)."""
     warnings: list[str] = []
     root = os.geteuid() == 0
-    net, userns = _isolate_network(network, disabled, warnings)
+    net, userns, private_mounts = _enter_namespaces(network, disabled, warnings)
+    try:
+        if not private_mounts:
+            raise OSError(0, "no private mount namespace")
+        mounts.mount_scratch(base, SandboxConfig.max_disk_mb)
+        disk = True
+    except OSError as exc:
+        disk = False
+        warnings.append(f"job directories are on the host's disk ({exc.strerror}): only the size of each "
+                        "file is limited, not their total")
     abi = 0 if "landlock" in disabled else linux.landlock_abi()
     if abi:
         filesystem = f"Landlock ABI {abi}: writes only inside the job's working directory"
@@ -110,6 +122,8 @@ def establish(network: bool, disabled: frozenset[str], channels: tuple[int, ...]
     if root:
         user = f"unique uid {job_uid} (dropped from root)"
         try:
+            if not private_mounts:
+                raise OSError(0, "no private mount namespace")
             if covered := mounts.reveal(mounts.needed_paths()):
                 user += f"; private directories covered, interpreter re-mounted: {', '.join(covered)}"
         except OSError as exc:
@@ -132,7 +146,9 @@ def establish(network: bool, disabled: frozenset[str], channels: tuple[int, ...]
         warnings.append("PID namespaces unavailable or disabled: leftover processes are found through the "
                         "subreaper" + (" and the job's uid" if root else ""))
     plan = Confinement(job_uid=job_uid, drop_caps=userns, landlock_abi=abi, network=network,
-                       pid_namespace=pidns)
+                       pid_namespace=pidns, disk_limit=disk)
+    if disk:
+        filesystem += "; job directories on a size-limited tmpfs (max_disk_mb)"
     report = IsolationReport(user=user, network=net, filesystem=filesystem,
                              process_tree=tree, signals=signals, warnings=tuple(warnings))
     return plan, report
@@ -307,10 +323,14 @@ def _execute(code: str, stdin: str | None, config: SandboxConfig, plan: Confinem
 
 
 def _remove(path: str) -> None:
+    """Delete the tree at ``path``, unlocking directories the program made unwritable (but never
+    touching anything outside the tree; ``path`` itself stays if it is a mount point)."""
     def unlock_and_retry(func: Any, target: str, _exc: Any) -> None:
-        with contextlib.suppress(OSError):
-            os.chmod(os.path.dirname(target), 0o700)
-            func(target)
+        parent = os.path.dirname(target)
+        if target != path and os.path.commonpath([parent, path]) == path:
+            with contextlib.suppress(OSError):
+                os.chmod(parent, 0o700)
+                func(target)
 
     shutil.rmtree(path, onerror=unlock_and_retry)
 
@@ -318,6 +338,8 @@ def _remove(path: str) -> None:
 def run_job(job: dict[str, Any], plan: Confinement, base: str) -> dict[str, Any]:
     """Run one job message (``code``, ``stdin``, ``config``) and return the ``Execution`` as a dict."""
     config = SandboxConfig(**job["config"])
+    if plan.disk_limit:
+        mounts.resize_scratch(base, config.max_disk_mb)
     workdir = tempfile.mkdtemp(prefix="job-", dir=base)
     try:
         return asdict(_execute(job["code"], job.get("stdin"), config, plan, workdir))
@@ -347,11 +369,11 @@ def main(argv: list[str]) -> None:
     oneshot = "--oneshot" in argv
     disabled = frozenset(name for arg in argv if arg.startswith("--disable=")
                          for name in arg.removeprefix("--disable=").split(",") if name)
-    plan, report = establish(network="--network" in argv, disabled=disabled, channels=(channel_in, channel_out))
-    if not oneshot:
-        _preload()
     base = tempfile.mkdtemp(prefix="codesteer-sandbox-")
     os.chmod(base, 0o711)
+    plan, report = establish("--network" in argv, disabled, (channel_in, channel_out), base)
+    if not oneshot:
+        _preload()
     try:
         protocol.send(channel_out, {"ready": asdict(report), "base": base, "job_uid": plan.job_uid})
         while True:
