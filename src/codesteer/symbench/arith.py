@@ -8,6 +8,7 @@ parentheses are allowed.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Callable, Iterator
 from fractions import Fraction
@@ -143,3 +144,65 @@ def _strip_outer(expr: str) -> str:
         return expr[1:-1]
     return expr
 
+
+
+def all_values(numbers: list[int]) -> dict[Fraction, str]:
+    """Every value an expression over all of ``numbers`` (any order, each once) can take, with one expression.
+
+    Exhaustive; meant for up to 4 numbers.
+    """
+    if len(numbers) == 1:
+        return {Fraction(numbers[0]): str(numbers[0])}
+    values: dict[Fraction, str] = {}
+    for left, right in _splits(numbers):
+        right_values = all_values(right)
+        for a, ea in all_values(left).items():
+            for b, eb in right_values.items():
+                for value, text in _combine((a, ea), (b, eb)):
+                    values.setdefault(value, text)
+    return values
+
+
+def _splits(numbers: list[int]) -> Iterator[tuple[list[int], list[int]]]:
+    """Unordered splits of the list into two non-empty parts (each split once)."""
+    n = len(numbers)
+    for mask in range(1, 2 ** (n - 1)):
+        left = [numbers[i] for i in range(n) if mask >> i & 1]
+        right = [numbers[i] for i in range(n) if not mask >> i & 1]
+        yield left, right
+
+
+def search_by_root_split(numbers: list[int], target: Fraction, max_part: int = 4) -> str | None:
+    """An expression whose root joins two parts of at most ``max_part`` numbers each, or ``None``.
+
+    Each part's values are enumerated (:func:`all_values`) and matched through the value the
+    other part needs. Complete only when no split is skipped (up to 2·``max_part`` numbers with
+    both parts small enough), so ``None`` proves nothing by itself for larger lists.
+    """
+    for left, right in _splits(numbers):
+        if max(len(left), len(right)) > max_part:
+            continue
+        small, large = sorted((left, right), key=len)
+        large_values = _cached_values(tuple(sorted(large)))
+        for a, ea in _cached_values(tuple(sorted(small))).items():
+            for need, build in _needs(a, target):
+                if need in large_values:
+                    return _strip_outer(build(ea, large_values[need]))
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_values(numbers: tuple[int, ...]) -> dict[Fraction, str]:
+    return all_values(list(numbers))
+
+
+def _needs(a: Fraction, target: Fraction) -> Iterator[tuple[Fraction, Callable[[str, str], str]]]:
+    """(value b must have, how to write the root) for each way ``a`` and ``b`` can make ``target``."""
+    yield target - a, lambda ea, eb: f"({ea}+{eb})"
+    yield a - target, lambda ea, eb: f"({ea}-{eb})"
+    yield target + a, lambda ea, eb: f"({eb}-{ea})"
+    if a:
+        yield target / a, lambda ea, eb: f"({ea}*{eb})"
+        yield target * a, lambda ea, eb: f"({eb}/{ea})"
+    if target and a:
+        yield a / target, lambda ea, eb: f"({ea}/{eb})"

@@ -16,7 +16,8 @@ of numbers (4 to 40) and the target (24 to 960), as the paper's complexity study
 variant CSVs (targets up to 122880, 2 to 80 numbers).
 
 Solver: an exhaustive search over pairwise merges (complete up to 5 numbers, so it proves
-unsolvability there); for more numbers a bounded search, then a constructive split (a small subset reaching the target
+unsolvability there); for 6 to 8 numbers, every root split into two parts of at most 4 numbers
+(each part's values enumerated); then a bounded search, then a constructive split (a small subset reaching the target
 plus a zero-valued subset absorbing the rest), both bounded in steps.
 
 Released data: ``game24_dataset/24/24.csv`` (no gold answer: our solver shows each is solvable)
@@ -34,7 +35,13 @@ from fractions import Fraction
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError
-from codesteer.symbench.arith import BudgetExhausted, ExpressionError, read_expression, search_any_order
+from codesteer.symbench.arith import (
+    BudgetExhausted,
+    ExpressionError,
+    read_expression,
+    search_any_order,
+    search_by_root_split,
+)
 from codesteer.symbench.errors import NoSolutionError
 from codesteer.symbench.original import iter_csv_items, register_layout
 from codesteer.symbench.task import (
@@ -61,7 +68,8 @@ QUESTION = (
     + "Output final answer with the format <<<answer>>>.\nInput: {numbers}\nAnswer:"
 )
 _COMPLETE_UP_TO = 5
-_SEARCH_BUDGET = 20_000
+_ROOT_SPLIT_UP_TO = 8
+_SEARCH_BUDGET = 5_000
 _SPLIT_TRIES = 400
 
 
@@ -77,10 +85,12 @@ def solve_numbers(numbers: list[int], target: int) -> str:
         if found is None:
             raise NoSolutionError(f"no expression of {numbers} equals {target}")
         return found
-    try:
-        found = search_any_order(numbers, goal, budget=_SEARCH_BUDGET)
-    except BudgetExhausted:
-        found = None
+    found = search_by_root_split(numbers, goal) if len(numbers) <= _ROOT_SPLIT_UP_TO else None
+    if found is None:
+        try:
+            found = search_any_order(numbers, goal, budget=_SEARCH_BUDGET)
+        except BudgetExhausted:
+            found = None
     return found if found is not None else _split_solve(numbers, goal)
 
 
