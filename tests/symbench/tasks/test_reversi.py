@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from codesteer.symbench import get_task
 from codesteer.symbench.answers import AnswerFormatError
@@ -79,3 +81,18 @@ def test_released_items_are_rejected_for_their_defect(original_root) -> None:
         assert gold.replace(",", "") == "".join(instance.data["board"])
         verdict = TASK.judge(instance, f"<<<{gold}>>>")
         assert not verdict.correct and "already occupied" in verdict.reason
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 2**31 - 1))
+def test_each_move_adds_one_piece_and_only_flips_to_the_mover(seed: int) -> None:
+    instance = TASK.generate(seed, level="4")
+    board = [list(row) for row in instance.data["board"]]
+    you = instance.data["you"]
+    for k, (r, c) in enumerate(instance.data["moves"]):
+        mover = you if k % 2 == 0 else ("1" if you == "0" else "0")
+        after = place(board, r - 1, c - 1, mover)
+        changed = [(i, j) for i in range(len(board)) for j in range(len(board)) if board[i][j] != after[i][j]]
+        assert all(after[i][j] == mover for i, j in changed)
+        assert sum(row.count("*") for row in after) == sum(row.count("*") for row in board) - 1
+        board = after

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from codesteer.symbench import get_task
 from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER
-from codesteer.symbench.tasks.string_splitting import final_counts
+from codesteer.symbench.tasks.string_splitting import METHODS, final_counts
 
 TASK = get_task("string_splitting")
 
@@ -54,3 +57,11 @@ def test_released_golds_pass_in_the_format_the_question_asks(original_root) -> N
         assert TASK.judge(instance, f"<<<{gold}>>>").correct
         concatenated = "".join(c for c in gold if c.isdigit())
         assert TASK.judge(instance, f"<<<{concatenated}>>>").correct
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 40), st.integers(0, 40), st.integers(0, 40))
+def test_final_counts_are_a_fixed_point_and_conserve_machines(a: int, b: int, c: int) -> None:
+    final = dict(zip("ABCXYZ", final_counts(a, b, c), strict=True))
+    assert all(method.times_possible(final) == 0 for method in METHODS)
+    assert final["A"] <= a + min(b, c)  # A is only made from B + C pairs
