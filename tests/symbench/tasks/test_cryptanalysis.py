@@ -37,9 +37,9 @@ def test_describe_and_parse_round_trip() -> None:
 
 
 def test_parse_password_formats() -> None:
-    for text in ('["5", "3", "F", "A"]', "['5','3','F','A']", "[5, 3, F, A]", "5, 3, F, A", "5 3 F A", "53FA", "53fa"):
+    for text in ('["5", "3", "F", "A"]', "['5','3','F','A']", "[5, 3, F, A]", "5, 3, F, A", "5 3 F A", "53FA", "53fa", "53 FA"):
         assert parse_password(text, 4) == "53FA", text
-    for bad in ("53F", "5, 3, FA", "53FA!", "[55, 3, F, A]"):
+    for bad in ("53F", "5, 3, FA, B", "53FA!", "[5, 3, F, A, 1]", "5-3-F-A"):
         with pytest.raises(AnswerFormatError):
             parse_password(bad, 4)
 

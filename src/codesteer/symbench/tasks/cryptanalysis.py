@@ -11,7 +11,7 @@ feedback, filters candidates for the generator and solver, and checks answers.
 
 Answer: ``<<< ["X", "Y", "Z", "W"] >>>`` (digits first, then letters), as the question asks;
 also read without quotes or brackets (``5, 3, F, A``), space-separated or run together
-(``53FA``, the released extractor's format); letters are case-insensitive. Judged by the rules:
+(``53FA``, the released extractor's format, or ``53 FA``); letters are case-insensitive. Judged by the rules:
 the password must have the right shape and reproduce every condition's feedback, so any
 password consistent with all conditions passes (the generator makes it unique; the reason
 names the first condition a wrong answer contradicts).
@@ -179,11 +179,11 @@ def _join(names: str) -> str:
 
 
 def parse_password(answer: str, size: int) -> str:
-    """The password's symbols from a list, separated symbols or one run of ``size`` symbols."""
+    """The password's symbols from a list, separated symbols, or runs adding up to ``size`` symbols."""
     text = re.sub(r"[\[\]()'\"`]", " ", answer)
     tokens = [t for t in re.split(r"[\s,;]+", text) if t]
-    if len(tokens) == 1 and len(tokens[0]) == size:
-        tokens = list(tokens[0])
+    if len(tokens) != size and len("".join(tokens)) == size:
+        tokens = list("".join(tokens))
     if len(tokens) != size or any(len(t) != 1 or not t.isalnum() for t in tokens):
         raise AnswerFormatError(f"expected {size} single digits or letters, got {answer[:60]!r}")
     return "".join(tokens).upper()
