@@ -50,12 +50,15 @@ async def test_async_with_pool_starts_and_closes() -> None:
 def test_jobs_share_no_state(single: SandboxPool) -> None:
     first = single.run_sync(
         "import numpy, sys\nnumpy.LEAK = 1\nsys.modules['leak'] = 1\nimport builtins\nbuiltins.LEAK = 2\n"
-        "open('left-behind.txt', 'w').write('x')\nimport os\nprint(os.getcwd())\n")
+        "open('left-behind.txt', 'w').write('x')\nimport os\nprint(os.getcwd())\n"
+        "try:\n    open('/dev/shm/left-behind', 'w').write('x')\nexcept OSError:\n    pass\n")
     second = single.run_sync(
         "import numpy, sys, builtins, os\n"
-        "print(hasattr(numpy, 'LEAK'), 'leak' in sys.modules, hasattr(builtins, 'LEAK'), os.listdir('.'))\n")
+        "print(hasattr(numpy, 'LEAK'), 'leak' in sys.modules, hasattr(builtins, 'LEAK'), os.listdir('.'),\n"
+        "      os.path.exists('/dev/shm/left-behind'))\n")
     assert first.ok and second.ok, (first.stderr, second.stderr)
-    assert second.stdout == "False False False ['main.py']\n"
+    assert second.stdout == "False False False ['main.py'] False\n"
+    assert not os.path.exists("/dev/shm/left-behind"), "the host's /dev/shm must not be touched"
     assert first.stdout != "" and not os.path.exists(first.stdout.strip())
 
 

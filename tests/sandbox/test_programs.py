@@ -118,3 +118,24 @@ def test_times_are_reported(pool: SandboxPool) -> None:
     result = pool.run_sync("s = 0\nfor i in range(3_000_000):\n    s += i\nprint(s)\n")
     assert result.ok
     assert 0 < result.cpu_s <= result.wall_s + 0.05
+
+
+def test_threads_subprocesses_and_multiprocessing_work(runner: SandboxPool) -> None:
+    code = (
+        "import subprocess, sys, threading\n"
+        "from multiprocessing import Pool\n"
+        "out = []\n"
+        "threads = [threading.Thread(target=lambda i=i: out.append(i * i)) for i in range(4)]\n"
+        "for t in threads:\n"
+        "    t.start()\n"
+        "for t in threads:\n"
+        "    t.join()\n"
+        "child = subprocess.run([sys.executable, '-c', 'print(40 + 2)'], capture_output=True, text=True)\n"
+        "if __name__ == '__main__':\n"
+        "    with Pool(2) as pool:\n"
+        "        print(sorted(out), child.stdout.strip(), pool.map(abs, [-1, -2, 3]))\n"
+    )
+    result = runner.run_sync(code)
+    if "/dev/shm" not in runner.isolation.filesystem:
+        pytest.skip("no private /dev/shm on this machine: multiprocessing is documented to fail")
+    assert result.stdout == "[0, 1, 4, 9] 42 [1, 2, 3]\n", result.stderr

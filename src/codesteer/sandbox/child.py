@@ -25,6 +25,7 @@ SETUP_FAILED = 125
 NOTE_FD = 3
 MEMORY_NOTE = b"M"
 SAFE_PATH = "/usr/local/bin:/usr/bin:/bin"
+SHARED_MEMORY = "/dev/shm"  # private to each worker (a tmpfs) when mounts are private
 THREAD_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
@@ -37,7 +38,7 @@ class Confinement:
     landlock_abi: int  # 0: unavailable
     network: bool  # the job may use the network (no Landlock TCP rules)
     pid_namespace: bool  # the worker is the init of a PID namespace (used by the worker)
-    disk_limit: bool  # job directories live on a size-limited tmpfs (used by the worker)
+    disk_limit: bool  # job directories and a private /dev/shm live on size-limited tmpfs
 
 
 def job_environment(workdir: str) -> dict[str, str]:
@@ -68,7 +69,8 @@ def _confine(config: SandboxConfig, plan: Confinement, workdir: str, fds: tuple[
     os.chdir(workdir)
     linux.prctl(linux.PR_SET_NO_NEW_PRIVS, 1)
     if plan.landlock_abi:
-        linux.landlock_confine(plan.landlock_abi, [workdir], ["/dev/null"], deny_tcp=not plan.network)
+        writable = [workdir, SHARED_MEMORY] if plan.disk_limit else [workdir]
+        linux.landlock_confine(plan.landlock_abi, writable, ["/dev/null"], deny_tcp=not plan.network)
     _set_limits(config)
     if plan.job_uid is not None:
         os.setgroups([])

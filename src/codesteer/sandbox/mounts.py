@@ -42,14 +42,12 @@ def make_private() -> None:
     linux.mount(None, "/", None, linux.MS_REC | linux.MS_PRIVATE)
 
 
-def mount_scratch(path: str, size_mb: int) -> None:
-    """Put a size-limited tmpfs on ``path`` (job directories live there: a program cannot fill
-    the host's disk). ``remount`` changes the size of one already there."""
-    linux.mount("tmpfs", path, "tmpfs", linux.MS_NOSUID | linux.MS_NODEV, f"size={size_mb}m,mode=0711")
-
-
-def resize_scratch(path: str, size_mb: int) -> None:
-    linux.mount(None, path, None, linux.MS_REMOUNT | linux.MS_NOSUID | linux.MS_NODEV, f"size={size_mb}m,mode=0711")
+def mount_scratch(path: str, size_mb: int, mode: str = "0711", *, resize: bool = False) -> None:
+    """Put a size-limited tmpfs on ``path`` (job directories and ``/dev/shm`` live there: a
+    program cannot fill the host's disk or memory); ``resize=True`` changes an existing one."""
+    flags = linux.MS_NOSUID | linux.MS_NODEV | (linux.MS_REMOUNT if resize else 0)
+    linux.mount(None if resize else "tmpfs", path, None if resize else "tmpfs", flags,
+                f"size={size_mb}m,mode={mode}")
 
 
 def reveal(paths: list[str]) -> list[str]:

@@ -23,7 +23,7 @@ from dataclasses import asdict
 from typing import Any
 
 from codesteer.sandbox import linux, mounts, protocol
-from codesteer.sandbox.child import MEMORY_NOTE, Confinement, confine_and_run
+from codesteer.sandbox.child import MEMORY_NOTE, SHARED_MEMORY, Confinement, confine_and_run
 from codesteer.sandbox.types import Execution, IsolationReport, Outcome, SandboxConfig
 
 PRELOADED = ("math", "cmath", "itertools", "functools", "collections", "heapq", "bisect", "fractions",
@@ -102,11 +102,12 @@ def establish(network: bool, disabled: frozenset[str], channels: tuple[int, ...]
         if not private_mounts:
             raise OSError(0, "no private mount namespace")
         mounts.mount_scratch(base, SandboxConfig.max_disk_mb)
+        mounts.mount_scratch(SHARED_MEMORY, SandboxConfig.max_disk_mb, "1777")
         disk = True
     except OSError as exc:
         disk = False
         warnings.append(f"job directories are on the host's disk ({exc.strerror}): only the size of each "
-                        "file is limited, not their total")
+                        f"file is limited, not their total; no private {SHARED_MEMORY} (multiprocessing fails)")
     abi = 0 if "landlock" in disabled else linux.landlock_abi()
     if abi:
         filesystem = f"Landlock ABI {abi}: writes only inside the job's working directory"
@@ -148,7 +149,7 @@ def establish(network: bool, disabled: frozenset[str], channels: tuple[int, ...]
     plan = Confinement(job_uid=job_uid, drop_caps=userns, landlock_abi=abi, network=network,
                        pid_namespace=pidns, disk_limit=disk)
     if disk:
-        filesystem += "; job directories on a size-limited tmpfs (max_disk_mb)"
+        filesystem += f"; job directories and a private {SHARED_MEMORY} on size-limited tmpfs (max_disk_mb)"
     report = IsolationReport(user=user, network=net, filesystem=filesystem,
                              process_tree=tree, signals=signals, warnings=tuple(warnings))
     return plan, report
@@ -339,12 +340,19 @@ def run_job(job: dict[str, Any], plan: Confinement, base: str) -> dict[str, Any]
     """Run one job message (``code``, ``stdin``, ``config``) and return the ``Execution`` as a dict."""
     config = SandboxConfig(**job["config"])
     if plan.disk_limit:
-        mounts.resize_scratch(base, config.max_disk_mb)
+        mounts.mount_scratch(base, config.max_disk_mb, resize=True)
+        mounts.mount_scratch(SHARED_MEMORY, config.max_disk_mb, "1777", resize=True)
     workdir = tempfile.mkdtemp(prefix="job-", dir=base)
     try:
         return asdict(_execute(job["code"], job.get("stdin"), config, plan, workdir))
     finally:
         _remove(workdir)
+        if plan.disk_limit:
+            for entry in os.scandir(SHARED_MEMORY):
+                if entry.is_dir(follow_symlinks=False):
+                    _remove(entry.path)
+                else:
+                    os.unlink(entry.path)
 
 
 def _preload() -> None:
