@@ -38,6 +38,7 @@ from codesteer.symbench.answers import AnswerFormatError
 from codesteer.symbench.arith import (
     BudgetExhausted,
     ExpressionError,
+    cached_values,
     read_expression,
     search_any_order,
     search_by_root_split,
@@ -95,41 +96,30 @@ def solve_numbers(numbers: list[int], target: int) -> str:
 
 
 def _split_solve(numbers: list[int], goal: Fraction) -> str:
-    """``A + Z*(rest)`` where a small subset A reaches the goal and a subset Z reaches zero."""
+    """``A + Z*(rest)`` where a subset A (at most 4 numbers) reaches the goal and a subset Z reaches zero."""
     tries = 0
-    for zero_size in (2, 3):
-        for zero_idx in itertools.combinations(range(len(numbers)), zero_size):
-            zero = _try(numbers, zero_idx, Fraction(0))
-            tries += 1
-            if tries > _SPLIT_TRIES:
-                raise BudgetExhausted("no split found")
-            if zero is None:
-                continue
-            left = [i for i in range(len(numbers)) if i not in zero_idx]
-            for size in (3, 4, 5, 2, 1):
-                for idx in itertools.islice(itertools.combinations(left, size), 60):
-                    reach = _try(numbers, idx, goal)
-                    tries += 1
-                    if tries > _SPLIT_TRIES:
-                        raise BudgetExhausted("no split found")
-                    if reach is None:
-                        continue
+    indices = range(len(numbers))
+    for zero_idx in itertools.chain(itertools.combinations(indices, 2), itertools.combinations(indices, 3)):
+        tries += 1
+        if tries > _SPLIT_TRIES:
+            break
+        zero = _reach(numbers, zero_idx, Fraction(0))
+        if zero is None:
+            continue
+        left = [i for i in indices if i not in zero_idx]
+        for size in (2, 3, 4, 1):
+            for idx in itertools.islice(itertools.combinations(left, size), _SPLIT_TRIES):
+                reach = _reach(numbers, idx, goal)
+                if reach is not None:
                     rest = [str(numbers[i]) for i in left if i not in idx]
                     tail = f"*{'*'.join(rest)}" if rest else ""
-                    return f"({reach})+({zero}){tail}"
-            return _give_up()
-    return _give_up()
-
-
-def _try(numbers: list[int], idx: tuple[int, ...], goal: Fraction) -> str | None:
-    try:
-        return search_any_order([numbers[i] for i in idx], goal, budget=5_000)
-    except BudgetExhausted:
-        return None
-
-
-def _give_up() -> str:
+                    return f"{reach}+{zero}{tail}"
+        break
     raise BudgetExhausted("no split of the numbers reaches the target")
+
+
+def _reach(numbers: list[int], idx: tuple[int, ...], goal: Fraction) -> str | None:
+    return cached_values(tuple(sorted(numbers[i] for i in idx))).get(goal)
 
 
 def check_expression(text: str, numbers: list[int], target: int) -> Verdict:

@@ -1,0 +1,51 @@
+"""Generated SymBench sets as rows: JSONL lines or a Hugging Face ``datasets`` dataset."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from codesteer.symbench.task import Instance, Task
+
+
+def generate_set(task: Task, n: int, seed: int = 0, level: str | None = None,
+                 knobs: dict[str, Any] | None = None) -> Iterator[Instance]:
+    """``n`` instances of ``task`` for the seeds ``seed``, ``seed + 1``, ... (deterministic)."""
+    for offset in range(n):
+        yield task.generate(seed + offset, level=level, **(knobs or {}))
+
+
+def dataset_row(instance: Instance) -> dict[str, Any]:
+    """One flat row: the instance's fields, with ``data`` and ``complexity`` as JSON text.
+
+    Tasks' ``data`` differ in shape, so they are stored as JSON strings to keep one schema.
+    """
+    row = instance.to_dict()
+    row["data"] = json.dumps(instance.data, sort_keys=True)
+    row["complexity"] = json.dumps(instance.complexity, sort_keys=True)
+    row["answer_format"] = ""
+    return row
+
+
+def export_dataset(tasks: list[Task], out_dir: Path, n: int, seed: int = 0, level: str | None = None,
+                   step: Callable[[], None] | None = None) -> int:
+    """Save ``n`` generated instances per task as a ``datasets`` dataset at ``out_dir``; returns the row count.
+
+    Raises ``ImportError`` with an install hint when ``datasets`` is missing.
+    """
+    try:
+        import datasets
+    except ImportError as exc:
+        raise ImportError("exporting needs the 'datasets' package: pip install 'codesteer[hf]'") from exc
+    rows = []
+    for task in tasks:
+        for instance in generate_set(task, n, seed, level):
+            row = dataset_row(instance)
+            row["answer_format"] = task.answer_format
+            rows.append(row)
+            if step:
+                step()
+    datasets.Dataset.from_list(rows).save_to_disk(str(out_dir))
+    return len(rows)
