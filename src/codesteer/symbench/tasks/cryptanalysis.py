@@ -71,12 +71,17 @@ _SCORE_SAMPLE = 300
 
 def group_feedback(guess: Sequence[str], secret: Sequence[str]) -> GroupFeedback:
     """Feedback for one group of symbols of a guess against the password's group."""
-    right = sum(g == s for g, s in zip(guess, secret, strict=True))
-    present = len(set(guess) & set(secret))
+    right = wrong = 0
     low, high = min(secret), max(secret)
-    directions = {"small" if g < low else "large" if g > high else "" for g in guess if g not in secret}
-    wrong = len(guess) - present
-    return right, present - right, wrong, directions.pop() if len(directions) == 1 else ""
+    direction = None
+    for g, s in zip(guess, secret, strict=True):
+        if g == s:
+            right += 1
+        elif g not in secret:
+            wrong += 1
+            side = "small" if g < low else "large" if g > high else ""
+            direction = side if direction is None or direction == side else ""
+    return right, len(guess) - right - wrong, wrong, direction or ""
 
 
 def feedback(guess: str, secret: str, digits: int) -> tuple[GroupFeedback, GroupFeedback]:
