@@ -18,7 +18,7 @@ names the first condition a wrong answer contradicts).
 
 Knobs: ``digits`` and ``letters`` (password shape), ``choices`` (random guesses compared per
 step; the most informative one is kept, so higher values mean fewer conditions). The generator
-adds guesses until exactly one password fits. Levels: ``paper`` = 2 digits + 2 letters with
+adds guesses until exactly one password fits (``data["unique"]``; computed for released items). Levels: ``paper`` = 2 digits + 2 letters with
 plain random guesses (the release); ``1``..``5`` = shapes 2+2, 3+2, 3+3 and 4+3 with informative guesses, then 4+3 with plain
 random guesses (more conditions).
 
@@ -245,7 +245,7 @@ class Cryptanalysis(Task):
                 continue
             number_codes, letter_codes = left_n, left_l
             conditions.append((guess, [list(fb[0]), list(fb[1])]))
-        data = {"digits": digits, "letters": letters, "conditions": conditions}
+        data = {"digits": digits, "letters": letters, "conditions": conditions, "unique": True}
         return question_text(conditions, digits, letters, explain=True), data
 
     def check(self, instance: Instance, answer: str) -> Verdict:
@@ -289,6 +289,7 @@ class Cryptanalysis(Task):
                 "digits": 2,
                 "letters": 2,
                 "conditions": conditions,
+                "unique": len(consistent(conditions, 2, 2)) == 1,
                 RELEASED_ANSWER: "[" + ", ".join(f'"{c}"' for c in gold) + "]",
             },
             source="original:" + item.item_id,
