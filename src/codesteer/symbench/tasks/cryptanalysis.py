@@ -18,9 +18,10 @@ names the first condition a wrong answer contradicts).
 
 Knobs: ``digits`` and ``letters`` (password shape), ``choices`` (random guesses compared per
 step; the most informative one is kept, so higher values mean fewer conditions). The generator
-adds guesses until exactly one password fits (``data["unique"]``; computed for released items). Levels: ``paper`` = 2 digits + 2 letters with
-plain random guesses (the release); ``1``..``5`` = shapes 2+2, 3+2, 3+3 and 4+3 with informative guesses, then 4+3 with plain
-random guesses (more conditions).
+adds guesses until exactly one password fits (``data["unique"]``, also computed for released
+items). Levels: ``paper`` = 2 digits + 2 letters with plain random guesses (the release);
+``1``..``5`` = shapes 2+2, 3+2, 3+3 and 4+3 with informative guesses, then 4+3 with plain random
+guesses (more conditions).
 
 Deviations: generated questions spell out the meaning of too small / too large and write
 "one number is incorrect" where the release wrote "incorrect and incorrect" (its wording is
