@@ -18,6 +18,7 @@ from codesteer.sandbox import (
     SandboxConfig,
     SandboxError,
     SandboxPool,
+    default_pool,
     isolation_report,
     linux,
     run,
@@ -144,3 +145,25 @@ def test_configuration_errors_are_clear(pool: SandboxPool) -> None:
 def test_execution_round_trips_through_a_dict() -> None:
     result = Execution(stdout="a", stderr="", exit_code=0, outcome="ok", wall_s=0.1, cpu_s=0.05)
     assert Execution.from_dict(result.to_dict()) == result
+
+
+def test_a_forked_host_gets_its_own_default_pool(pool: SandboxPool) -> None:
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the forked test process
+        try:
+            refused = False
+            try:
+                pool.run_sync("print(1)")
+            except SandboxError:
+                refused = True
+            ok = refused and run("print('from child')").stdout == "from child\n"
+            default_pool().close()
+            os.write(write_end, b"1" if ok else b"0")
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    os.waitpid(child, 0)
+    assert os.read(read_end, 1) == b"1"
+    os.close(read_end)
+    assert pool.run_sync("print('parent still fine')").ok

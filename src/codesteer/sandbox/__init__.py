@@ -33,12 +33,13 @@ def __getattr__(name: str) -> Any:
 
 
 def default_pool() -> SandboxPool:
-    """The process-wide warm pool (``default_pool_size()`` workers), created on first use."""
+    """The process-wide warm pool (``default_pool_size()`` workers), created on first use (and
+    anew in a forked child process)."""
     from codesteer.sandbox.pool import SandboxPool
 
     global _default
     with _default_lock:
-        if _default is None or _default.closed:
+        if _default is None or _default.closed or not _default.usable_here:
             _default = SandboxPool()
             atexit.register(_default.close)
         return _default

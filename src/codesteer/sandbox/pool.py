@@ -124,7 +124,7 @@ class _Worker:
         self._release()
 
     def kill(self) -> None:
-        """Kill the worker; its job supervisor and job die with it (parent-death signals), and
+        """Kill the worker; its namespace init and job die with it (parent-death signals), and
         anything still running under the job uid is killed too."""
         self.process.kill()
         self.process.wait()
@@ -177,6 +177,7 @@ class SandboxPool:
         self._lock = threading.Lock()
         self._executor: ThreadPoolExecutor | None = None
         self._report: IsolationReport | None = None
+        self._owner = os.getpid()  # the pipes to the workers belong to this process only
         self.closed = False
 
     # lifecycle -------------------------------------------------------------------------------
@@ -264,9 +265,16 @@ class SandboxPool:
 
     # internals -------------------------------------------------------------------------------
 
+    @property
+    def usable_here(self) -> bool:
+        """False in a forked copy of the process that made the pool (its workers are not ours)."""
+        return os.getpid() == self._owner
+
     def _check_open(self) -> None:
         if self.closed:
             raise SandboxError("this sandbox pool is closed")
+        if not self.usable_here:
+            raise SandboxError("this sandbox pool belongs to the parent process; create one after forking")
 
     def _get_executor(self) -> ThreadPoolExecutor:
         with self._lock:
