@@ -111,7 +111,7 @@ def test_local_loaders_read_the_shared_slices(original_root) -> None:
 def test_wrong_local_paths_give_a_clear_error(tmp_path) -> None:
     with pytest.raises(ExternalDataError, match="does not exist"):
         load_gsm_hard(tmp_path / "missing")
-    with pytest.raises(ExternalDataError, match="gsmhardv2.jsonl"):
+    with pytest.raises(ExternalDataError, match=r"gsmhardv2\.jsonl"):
         load_gsm_hard(tmp_path)
 
 

@@ -72,7 +72,7 @@ def list_tasks() -> None:
 
     table = Table(title="SymBench tasks")
     for column in ("task", "title", "split", "knobs", "levels", "solver"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for task in all_tasks().values():
         knobs = ", ".join(k.name for k in task.knobs) or "-"
         levels = " ".join(task.levels) if task.has_generator else "paper only (no generator: dataset items)"
@@ -219,7 +219,7 @@ def _print_report(report: dict[str, dict[str, Any]], solved: bool) -> None:
     if solved:
         columns += ["solved", "unsolvable", "solver failures"]
     for column in columns:
-        table.add_column(column, justify="left" if column == "task" else "right")
+        table.add_column(column, justify="left" if column == "task" else "right", overflow="fold")
     for name, r in report.items():
         row = [name, str(r["loaded"]), str(len(r["load_failures"])), str(r["truth_checked"]),
                str(r["truth_ok"]), str(len(r["truth_rejected"]))]

@@ -193,7 +193,7 @@ def _shaped(old: Any, answer: str) -> Any:
     """The new answer in the stored value's shape (list, int, float or text)."""
     try:
         if isinstance(old, list):
-            items = parse_list(answer)
+            items = _list_items(answer)
             return [str(x) for x in items] if old and all(isinstance(x, str) for x in old) else items
         if isinstance(old, bool):
             return answer
@@ -204,6 +204,15 @@ def _shaped(old: Any, answer: str) -> Any:
     except (AnswerFormatError, ValueError):
         pass
     return answer
+
+
+def _list_items(answer: str) -> list[Any]:
+    """A list answer's items: a literal list, else bare comma-separated tokens (``[6, /, 2]``)."""
+    try:
+        return parse_list(answer)
+    except AnswerFormatError:
+        inner = answer.strip().removeprefix("[").removesuffix("]")
+        return [part.strip().strip("'\"") for part in inner.split(",")]
 
 
 def _replace_in_folder(item: OriginalItem, folder: Path, old: str, new: str) -> Path | None:
