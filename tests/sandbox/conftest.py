@@ -18,51 +18,58 @@ from pathlib import Path
 
 import pytest
 
-from codesteer import sandbox
 from codesteer.sandbox import SandboxConfig, SandboxPool
 from codesteer.sandbox.worker import UID_BASE
 
 FAST = SandboxConfig(timeout_s=10.0, memory_mb=512)
 
 
-def _processes() -> dict[int, tuple[int, int]]:
-    """pid -> (ppid, uid) for every process on the machine."""
+@dataclass(frozen=True)
+class Proc:
+    ppid: int
+    uid: int
+    sandbox_worker: bool  # a (forked) copy of the sandbox worker program
+    namespace_init: bool  # PID 1 of its innermost PID namespace
+
+
+def _processes() -> dict[int, Proc]:
     found = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
-            stat = Path(f"/proc/{entry}/stat").read_bytes()
-            status = Path(f"/proc/{entry}/status").read_text()
-        except OSError:
+            status = dict(line.split(":", 1) for line in Path(f"/proc/{entry}/status").read_text().splitlines())
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
+        except (OSError, ValueError):
             continue
-        ppid = int(stat.rsplit(b")", 1)[1].split()[1])
-        uid = int(next(line for line in status.splitlines() if line.startswith("Uid:")).split()[1])
-        found[int(entry)] = (ppid, uid)
+        found[int(entry)] = Proc(ppid=int(status["PPid"]), uid=int(status["Uid"].split()[0]),
+                                 sandbox_worker=b"codesteer.sandbox.worker" in cmdline,
+                                 namespace_init=status.get("NSpid", "").split()[-1:] == ["1"])
     return found
 
 
-def _describe(pid: int) -> str:
+def _describe(pid: int, proc: Proc) -> str:
     try:
-        status = Path(f"/proc/{pid}/status").read_text().splitlines()
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")[:80]
     except OSError:
-        return f"{pid} (gone)"
-    fields = {line.split(":")[0]: line.split(":", 1)[1].strip() for line in status}
-    return f"{pid} {fields['State']} ppid={fields['PPid']} uid={fields['Uid'].split()[0]} {cmdline!r}"
+        cmdline = b"(gone)"
+    return f"{pid} ppid={proc.ppid} uid={proc.uid} {cmdline!r}"
 
 
-def stray_processes(allowed: set[int]) -> list[int]:
-    """Descendants of this test process other than the ``allowed`` (idle) workers and their
-    PID-namespace init (a root child of the worker), plus any process running under a job uid."""
+def stray_processes() -> list[str]:
+    """Descendants of this test process other than idle sandbox workers (and the init of each
+    worker's PID namespace), plus any process anywhere running under a sandbox job uid."""
     table = _processes()
-    inits = {pid for pid, (ppid, uid) in table.items() if ppid in allowed and uid == 0}
-    mine, frontier = [], [os.getpid()]
+    workers = {pid for pid, p in table.items()
+               if p.sandbox_worker and not (p.ppid in table and table[p.ppid].sandbox_worker)}
+    inits = {pid for pid, p in table.items() if p.sandbox_worker and p.ppid in workers and p.namespace_init}
+    strays, frontier = set(), [os.getpid()]
     while frontier:
-        frontier = [pid for pid, (ppid, _) in table.items() if ppid in frontier]
-        mine.extend(pid for pid in frontier if pid not in allowed | inits)
-    by_uid = [pid for pid, (_, uid) in table.items() if uid >= UID_BASE and os.geteuid() == 0]
-    return sorted(set(mine) | set(by_uid))
+        frontier = [pid for pid, p in table.items() if p.ppid in frontier]
+        strays.update(pid for pid in frontier if pid not in workers | inits)
+    if os.geteuid() == 0:
+        strays.update(pid for pid, p in table.items() if p.uid >= UID_BASE)
+    return sorted(_describe(pid, table[pid]) for pid in strays)
 
 
 @dataclass
@@ -115,12 +122,6 @@ class Host:
     sentinel_dir: Path
     sentinel: Path
     listener: Listener
-    pools: list[SandboxPool]
-
-    def allowed(self) -> set[int]:
-        """The idle workers of the shared pools (and of the process-wide default pool)."""
-        pools = [*self.pools, *([sandbox._default] if sandbox._default is not None else [])]
-        return {worker.process.pid for pool in pools for worker in pool._live}
 
 
 @pytest.fixture(scope="session")
@@ -149,14 +150,13 @@ def runner(request: pytest.FixtureRequest) -> SandboxPool:
 
 
 @pytest.fixture(autouse=True)
-def host(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Host]:
+def host(tmp_path: Path) -> Iterator[Host]:
     sentinel_dir = tmp_path / "host-files"
     sentinel_dir.mkdir()
     sentinel = sentinel_dir / "precious.txt"
     sentinel.write_text("do not touch")
     listener = Listener()
-    pools = [request.getfixturevalue(name) for name in ("pool", "oneshot", "single")]
-    guard = Host(sentinel_dir, sentinel, listener, pools)
+    guard = Host(sentinel_dir, sentinel, listener)
     shared_tmp = Path(tempfile.gettempdir())
     tmp_mode = shared_tmp.stat().st_mode
     yield guard
@@ -166,7 +166,7 @@ def host(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Host]:
     assert sentinel.read_text() == "do not touch"
     assert sorted(p.name for p in sentinel_dir.iterdir()) == ["precious.txt"]
     deadline = time.monotonic() + 3
-    while (strays := stray_processes(guard.allowed())) and time.monotonic() < deadline:
+    while (strays := stray_processes()) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert strays == [], f"processes left behind: {[_describe(pid) for pid in strays]}"
+    assert strays == [], f"processes left behind: {strays}"
     assert os.getpid() > 0 and Path(f"/proc/{os.getpid()}").exists()
