@@ -1,0 +1,46 @@
+"""Reading a synthesis run directory back: its spec, its rollouts, SFT records and DPO pairs.
+
+Everything here is derived from the stored rollouts alone, so records and pairs can be derived
+again with other settings (``keep``, ``min_gap``...) without a model call.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path as FsPath
+
+from codesteer.eval.store import RunStore, StoreError
+from codesteer.steer.trajectory import Trajectory
+from codesteer.synth.sft import SftRecord, select
+from codesteer.synth.spec import SynthSpec
+from codesteer.synth.tree import Pair, Path, decode, failed_pairs, tree_pairs
+
+#: (task, instance id) -> sample number -> rollout
+Rollouts = dict[tuple[str, str], dict[int, Trajectory]]
+
+
+def open_run(out: str | FsPath) -> tuple[SynthSpec, Rollouts]:
+    """The spec and every stored rollout of a synthesis directory (``StoreError`` if it is none)."""
+    with RunStore(out, create=False) as store:
+        config = store.config()
+        if config is None or "kind" not in config:
+            raise StoreError(f"{out} holds no synthesis run")
+        rollouts: Rollouts = {}
+        for row, t in store.iter_trajectories():
+            rollouts.setdefault((row.key.task, row.key.instance_id), {})[row.key.sample] = t
+    return SynthSpec.from_dict(config), rollouts
+
+
+def sft_records(rollouts: Rollouts, *, keep: int = 1, clean: bool = True, per_task: int | None = None) -> list[SftRecord]:
+    """SFT records of every root rollout (see :mod:`codesteer.synth.sft`)."""
+    roots = ((sample, t) for samples in rollouts.values() for sample, t in sorted(samples.items()) if sample < 100)
+    return select(roots, keep=keep, clean=clean, per_task=per_task)
+
+
+def pairs(spec: SynthSpec, rollouts: Rollouts, *, min_gap: float = 0.0) -> list[Pair]:
+    """DPO pairs of every instance, scored as the spec's mode says (see :mod:`codesteer.synth.tree`)."""
+    derive = failed_pairs if spec.mode == "failed" else tree_pairs
+    out: list[Pair] = []
+    for (task, instance_id), samples in sorted(rollouts.items()):
+        tree: dict[Path, Trajectory] = {decode(s): t for s, t in samples.items() if s == 0 or s >= 100}
+        out.extend(derive(tree, task, instance_id, min_gap))
+    return out

@@ -1,0 +1,253 @@
+"""Run (or resume) a synthesis spec into a run directory, within a call/token budget.
+
+Rollouts are stored one by one in the evaluation store (:class:`codesteer.eval.store.RunStore`,
+one ``results.db`` per directory, bound to the spec), each through the evaluation runner's
+:func:`~codesteer.eval.runner.run_jobs` (crash handling, one transaction per rollout). Model calls
+and sandbox runs are bounded by the evaluation :class:`~codesteer.eval.limits.Limits`. Unlike an
+evaluation, the work is a tree that grows as rollouts finish (a branch needs its parent), so the
+worker pool here takes new rollouts as their parents are stored.
+
+Killing a run at any moment loses only the rollouts in flight; running the same spec into the same
+directory again walks the stored rollouts, re-plans the missing ones and runs only those.
+The budget counts model calls that were really made (not cached, not replayed) by every rollout
+in the store; it is checked before each rollout starts, so a run may pass it by the rollouts in
+flight. A run stopped by its budget resumes when given a larger one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+
+from codesteer.eval.limits import Limits
+from codesteer.eval.runner import Job, JobResult, run_jobs
+from codesteer.eval.store import JobKey, RunStore
+from codesteer.llm.base import ChatModel
+from codesteer.steer.execution import Executor, default_executor
+from codesteer.steer.trajectory import Trajectory
+from codesteer.symbench.task import Instance
+from codesteer.synth.replay import SeededModel, branch_models
+from codesteer.synth.spec import SynthSpec, rollout_seed
+from codesteer.synth.tree import Path, branches, encode
+
+ModelFactory = Callable[[str], ChatModel]
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Most model calls and tokens (prompt + completion) the run directory may have spent."""
+
+    max_calls: int | None = None
+    max_tokens: int | None = None
+
+    def reached(self, calls: int, tokens: int) -> bool:
+        return (self.max_calls is not None and calls >= self.max_calls) or (
+            self.max_tokens is not None and tokens >= self.max_tokens)
+
+
+def spent(t: Trajectory) -> tuple[int, int]:
+    """Calls really made by a rollout (not cached, not replayed) and their tokens."""
+    paid = [c for c in t.calls if not c.cached]
+    return len(paid), sum(c.prompt_tokens + c.completion_tokens for c in paid)
+
+
+@dataclass(frozen=True)
+class Rollout:
+    """One planned rollout: its instance, root sample and branch path."""
+
+    instance: Instance
+    sample: int
+    path: Path = ()
+
+    @property
+    def number(self) -> int:
+        """Its ``sample`` in the store: the root sample, or the branch code."""
+        return encode(self.path) if self.path else self.sample
+
+    def key(self, spec: SynthSpec) -> JobKey:
+        return JobKey("codesteer", spec.task_spec, spec.teacher, self.instance.task, self.instance.id, self.number)
+
+    def parent_number(self) -> int:
+        return encode(self.path[:-1]) if len(self.path) > 1 else self.sample
+
+
+@dataclass
+class SynthSummary:
+    """What a call did, and where the directory stands."""
+
+    out: FsPath
+    stored: int
+    ran_now: int
+    left: int
+    budget_reached: bool
+    calls: int
+    tokens: int
+    wall_s: float
+    notices: list[str] = field(default_factory=list)
+
+
+def _children(spec: SynthSpec, r: Rollout, t: Trajectory) -> list[Rollout]:
+    if spec.kind == "sft":
+        return []
+    paths = branches(r.path, t, mode=spec.mode, width=spec.width, depth=spec.depth, resamples=spec.resamples)
+    return [Rollout(r.instance, r.sample, p) for p in paths]
+
+
+def _roots(spec: SynthSpec, instances: list[Instance]) -> list[Rollout]:
+    samples = spec.samples if spec.kind == "sft" else 1
+    return [Rollout(inst, s) for inst in instances for s in range(samples)]
+
+
+def load(store: RunStore) -> dict[tuple[str, str, int], Trajectory]:
+    """Every stored rollout by (task, instance id, sample number)."""
+    return {(row.key.task, row.key.instance_id, row.key.sample): t for row, t in store.iter_trajectories()}
+
+
+def _default_factory(cache: bool) -> ModelFactory:
+    def build(spec: str) -> ChatModel:
+        from codesteer.llm.spec import load_model
+
+        return load_model(spec, cache=cache)
+
+    return build
+
+
+async def run_synth_async(
+    spec: SynthSpec,
+    out: str | FsPath,
+    *,
+    concurrency: int = 4,
+    model_concurrency: int | None = None,
+    sandbox_concurrency: int | None = None,
+    budget: Budget | None = None,
+    models: Mapping[str, ChatModel] | None = None,
+    model_factory: ModelFactory | None = None,
+    cache: bool = True,
+    executor: Executor | None = None,
+    retry_errors: bool = False,
+    on_rollout: Callable[[JobResult], None] | None = None,
+    command: str | None = None,
+) -> SynthSummary:
+    """Run (or resume) ``spec`` into ``out``; see the module docstring.
+
+    ``models`` maps specs to ready models (tests); others are built by ``model_factory`` (default
+    :func:`codesteer.llm.spec.load_model`, response cache on unless ``cache`` is False).
+    ``retry_errors``: run again the rollouts stored with an error.
+    Raises :class:`~codesteer.eval.spec.SpecError` for a bad spec and
+    :class:`~codesteer.eval.store.RunMismatchError` when ``out`` holds another run.
+    """
+    if concurrency < 1:
+        raise ValueError("concurrency must be at least 1")
+    started = time.perf_counter()
+    budget = budget or Budget()
+    instances, notices = spec.instances()
+    with RunStore(out) as store:
+        store.bind(spec.to_dict())
+        done = load(store)
+        if retry_errors:
+            done = {k: t for k, t in done.items() if t.stop_reason != "error"}
+        calls = tokens = 0
+        for t in done.values():
+            c, n = spent(t)
+            calls, tokens = calls + c, tokens + n
+        pending = _pending(spec, _roots(spec, instances), done)
+        ran = 0
+        left = 0
+        if pending:
+            limits = Limits(model_concurrency or concurrency, sandbox_concurrency or _pool_size())
+            built: dict[str, ChatModel] = {}
+            limited: dict[str, ChatModel] = {}
+            given, factory = models or {}, model_factory or _default_factory(cache)
+
+            def model(name: str) -> ChatModel:
+                if name not in limited:
+                    inner = given[name] if name in given else built.setdefault(name, factory(name))
+                    limited[name] = limits.wrap(inner)
+                return limited[name]
+
+            run_code = limits.executor(executor or default_executor())
+            run_id = store.start_run(command)
+            queue: asyncio.Queue[Rollout] = asyncio.Queue()
+            for r in pending:
+                queue.put_nowait(r)
+
+            async def work(r: Rollout) -> Trajectory:
+                from codesteer.steer import solve
+
+                task: ChatModel = model(spec.task_spec)
+                steer: ChatModel = SeededModel(model(spec.teacher), rollout_seed(spec.seed, r.instance.id, r.number))
+                code: Executor = run_code
+                if r.path:
+                    parent = done[(r.instance.task, r.instance.id, r.parent_number())]
+                    task, steer, code = branch_models(parent, r.path[-1][0], task, steer, code)
+                return await solve(r.instance, method="codesteer", task_model=task, steer_model=steer,
+                                   config=spec.steer, executor=code)
+
+            failures: list[Exception] = []
+
+            async def worker() -> None:
+                nonlocal calls, tokens, ran, left
+                while True:
+                    r = await queue.get()
+                    try:
+                        if failures or budget.reached(calls, tokens):
+                            left += 1
+                            continue
+                        job = Job(r.key(spec), r.instance)
+                        [result] = await run_jobs([job], lambda _j, r=r: work(r), store, concurrency=1,
+                                                  run_id=run_id, on_result=on_rollout)
+                        t = result.trajectory
+                        done[(r.instance.task, r.instance.id, r.number)] = t
+                        c, n = spent(t)
+                        calls, tokens, ran = calls + c, tokens + n, ran + 1
+                        for child in _children(spec, r, t):
+                            queue.put_nowait(child)
+                    except Exception as exc:  # the store failed: stop starting rollouts, report it
+                        failures.append(exc)
+                    finally:
+                        queue.task_done()
+
+            workers = [asyncio.create_task(worker()) for _ in range(concurrency)]
+            try:
+                await queue.join()
+            finally:
+                for w in workers:
+                    w.cancel()
+                await asyncio.gather(*workers, return_exceptions=True)
+                for m in built.values():
+                    await m.aclose()
+            if failures:
+                raise failures[0]
+            store.finish_run(run_id)
+        stored = store.count()
+    return SynthSummary(FsPath(out), stored, ran, left, budget.reached(calls, tokens), calls, tokens,
+                        time.perf_counter() - started, notices)
+
+
+def _pending(spec: SynthSpec, roots: list[Rollout], done: Mapping[tuple[str, str, int], Trajectory]) -> list[Rollout]:
+    """Planned rollouts not stored yet: roots, and branches of stored rollouts (breadth first)."""
+    out: list[Rollout] = []
+    todo = deque(roots)
+    while todo:
+        r = todo.popleft()
+        t = done.get((r.instance.task, r.instance.id, r.number))
+        if t is None:
+            out.append(r)
+        else:
+            todo.extend(_children(spec, r, t))
+    return out
+
+
+def _pool_size() -> int:
+    from codesteer.sandbox import default_pool_size
+
+    return default_pool_size()
+
+
+def run_synth(spec: SynthSpec, out: str | FsPath, **options: object) -> SynthSummary:
+    """Synchronous :func:`run_synth_async` (same options)."""
+    return asyncio.run(run_synth_async(spec, out, **options))  # type: ignore[arg-type]
