@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from codesteer.sandbox import SandboxConfig, SandboxPool
-from codesteer.sandbox.worker import UID_BASE
+from codesteer.sandbox.isolation import UID_BASE
 
 FAST = SandboxConfig(timeout_s=10.0, memory_mb=512)
 

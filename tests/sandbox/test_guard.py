@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from codesteer.sandbox.worker import UID_BASE
+from codesteer.sandbox.isolation import UID_BASE
 
 from .conftest import stray_processes
 

@@ -27,8 +27,8 @@ from typing import Any, Literal
 
 from codesteer.sandbox import protocol
 from codesteer.sandbox.child import SAFE_PATH, THREAD_ENV
+from codesteer.sandbox.isolation import MECHANISMS
 from codesteer.sandbox.types import Execution, IsolationReport, SandboxConfig
-from codesteer.sandbox.worker import MECHANISMS
 
 log = logging.getLogger("codesteer.sandbox")
 
