@@ -1,7 +1,7 @@
 """SymBench throughput: per task and level, generation rate, judge rate and reference-solver times.
 
 Run: ``.venv/bin/python benchmarks/symbench.py [--tasks game24,pooling] [--levels paper,5]
-[--samples 5] [--level-budget 4] [--original ../shared/symbench-original]``.
+[--samples 20] [--level-budget 4] [--original ../shared/symbench-original]``.
 
 For each level it generates ``--samples`` instances (stopping early once ``--level-budget``
 seconds are spent), solves each, and judges each solver answer ``--judge-repeats`` times. The
@@ -67,7 +67,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", default="all", help="all, seen, unseen or comma-separated names")
     parser.add_argument("--levels", default=None, help="comma-separated level names (default: every level)")
-    parser.add_argument("--samples", type=int, default=5, help="instances per level")
+    parser.add_argument("--samples", type=int, default=20, help="instances per level")
     parser.add_argument("--level-budget", type=float, default=4.0, help="seconds per level before stopping early")
     parser.add_argument("--judge-repeats", type=int, default=20, help="judge calls per instance")
     parser.add_argument("--original", type=Path, default=DEFAULT_ORIGINAL, help="released data for dataset-only tasks")

@@ -158,7 +158,10 @@ def _fix_item(task: Task, item: OriginalItem, root: Path, out: Path, rows: _RowE
     outcome, detail = solve_outcome(task, instance)
     target = out / item.path.relative_to(root)
     if outcome == "unsolvable":
-        rows.drop(item, target) if item.record else _remove(target)
+        if item.record:
+            rows.drop(item, target)
+        else:
+            _remove(target)
         changes.append({**entry, "action": "drop", "why": detail})
         return
     if outcome == "failed":
