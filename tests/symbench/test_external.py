@@ -45,6 +45,10 @@ EQUIVALENT = [
     (r"\boxed{\frac{3}{5}}", "0.6"),
     ("1, 2", "2, 1"),
     (r"\text{Devon}", "Devon"),
+    (r"2\frac{1}{2}", "5/2"),
+    (r"x^2\frac{1}{2}", "x^2/2"),
+    (r"(-\infty, 5]", r"(-\infty,5]"),
+    (r"5\sqrt{2}", r"\sqrt{50}"),
 ]
 NOT_EQUIVALENT = [
     (r"\frac{7}{34}", r"\frac{7}{33}"),
@@ -60,6 +64,8 @@ NOT_EQUIVALENT = [
     ("", "0"),
     ("__import__('os')", "0"),
     ("2^{2^{2^{2^{2}}}}", "0"),
+    (r"(-\infty, 5]", r"(-\infty, 5)"),
+    (r"2\frac{1}{2}", "1"),
 ]
 
 

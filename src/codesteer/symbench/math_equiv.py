@@ -1,6 +1,7 @@
 """Equivalence of MATH-style answers (LaTeX) by meaning, not by spelling.
 
 Pipeline: take the last ``\\boxed{...}`` (nested braces), normalise the LaTeX (``\\dfrac``/``\\tfrac``,
+mixed numbers ``2\\frac{1}{2}`` = 5/2 (an integer directly before a fraction of integers),
 ``\\frac12``, ``\\sqrt2``, ``\\left``/``\\right``, spacing commands, ``^\\circ``/degrees, ``\\%``,
 dollars, ``\\text{...}`` units, thousands separators, ``x = ...`` prefixes), convert it to a Python
 arithmetic expression (``\\frac{a}{b}`` → ``(a)/(b)``, ``\\sqrt[n]{x}``, ``\\pi``, ``\\binom``, ``n!``,
@@ -39,6 +40,7 @@ _UNITS = (
     r"seconds?|days?|ways|people|students|points|mph|sq\s*ft"
 )
 _TRAILING_UNIT = re.compile(rf"(?<=[\d}}).\s])\s*(?:{_UNITS})(?:\s*\^\s*\{{?[23]\}}?)?\s*$", re.IGNORECASE)
+_MIXED_NUMBER = re.compile(r"(?<![\w.}^])(\d+)\s*\\frac\{(\d+)\}\{(\d+)\}")
 _TEXT_CMD = re.compile(r"\\(?:text|textbf|textit|mathrm|mathbf|mbox|textnormal|operatorname)\s*\{([^{}]*)\}")
 
 
@@ -81,6 +83,7 @@ def normalise(answer: str) -> str:
     s = s.replace("{,}", "").replace("\\%", "").replace("%", "").replace("\\$", "")
     s = re.sub(r"\^\s*\{?\s*\\circ\s*\}?|\\circ|°|\\degree", "", s)
     s = s.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("\\cfrac", "\\frac")
+    s = _MIXED_NUMBER.sub(r"(\1+\\frac{\2}{\3})", s)
     whole = _TEXT_CMD.fullmatch(s.strip())
     if whole:
         s = whole.group(1)
