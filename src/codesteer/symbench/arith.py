@@ -183,8 +183,8 @@ def search_by_root_split(numbers: list[int], target: Fraction, max_part: int = 4
         if max(len(left), len(right)) > max_part:
             continue
         small, large = sorted((left, right), key=len)
-        large_values = _cached_values(tuple(sorted(large)))
-        for a, ea in _cached_values(tuple(sorted(small))).items():
+        large_values = cached_values(tuple(sorted(large)))
+        for a, ea in cached_values(tuple(sorted(small))).items():
             for need, build in _needs(a, target):
                 if need in large_values:
                     return _strip_outer(build(ea, large_values[need]))
@@ -192,7 +192,8 @@ def search_by_root_split(numbers: list[int], target: Fraction, max_part: int = 4
 
 
 @functools.lru_cache(maxsize=4096)
-def _cached_values(numbers: tuple[int, ...]) -> dict[Fraction, str]:
+def cached_values(numbers: tuple[int, ...]) -> dict[Fraction, str]:
+    """:func:`all_values` of a sorted tuple, cached (do not mutate the result)."""
     return all_values(list(numbers))
 
 
