@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -241,3 +243,28 @@ def test_locked_working_directory_is_still_removed(runner: SandboxPool) -> None:
     assert result.ok, result.stderr
     assert not Path(result.stdout.strip()).exists()
     # the guard asserts the shared temporary directory kept its mode
+
+
+def test_host_processes_and_their_command_lines_are_invisible(runner: SandboxPool) -> None:
+    marker = f"secret-argv-{os.getpid()}"
+    host_process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", marker])
+    try:
+        code = (
+            "import os\n"
+            "seen = []\n"
+            "for pid in filter(str.isdigit, os.listdir('/proc')):\n"
+            "    try:\n"
+            "        seen.append(open(f'/proc/{pid}/cmdline', 'rb').read())\n"
+            "    except OSError:\n"
+            "        pass\n"
+            f"print(any({marker.encode()!r} in line for line in seen), len(seen))\n"
+        )
+        result = runner.run_sync(code)
+    finally:
+        host_process.kill()
+        host_process.wait()
+    assert result.ok, result.stderr
+    if "private /proc" in runner.isolation.process_tree:
+        assert result.stdout.startswith("False ")
+    else:  # documented (and warned) fallback
+        assert any("/proc" in warning for warning in runner.isolation.warnings)

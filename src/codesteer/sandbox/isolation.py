@@ -127,6 +127,14 @@ def establish(network: bool, disabled: frozenset[str], channels: tuple[int, ...]
     pidns = "pid_namespace" not in disabled and _become_namespace_init(channels)
     if pidns:
         tree = "PID namespace per worker; after each job kill(-1) from its init clears every leftover"
+        try:
+            if not private_mounts:
+                raise OSError(0, "no private mount namespace")
+            linux.mount("proc", "/proc", "proc", linux.MS_NOSUID | linux.MS_NODEV | linux.MS_NOEXEC)
+            tree += "; private /proc (host processes and their command lines invisible)"
+        except OSError as exc:
+            warnings.append(f"host processes stay visible in /proc ({exc.strerror}): their command lines "
+                            "are readable by sandboxed code")
     else:
         linux.prctl(linux.PR_SET_CHILD_SUBREAPER, 1)
         tree = "process group + subreaper sweep of descendants" + (" + kill by uid" if root else "")

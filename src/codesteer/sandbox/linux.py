@@ -56,6 +56,7 @@ def unshare(flags: int) -> None:
 MS_NOSUID = 2
 MS_REMOUNT = 32
 MS_NODEV = 4
+MS_NOEXEC = 8
 MS_REC = 1 << 14
 MS_PRIVATE = 1 << 18
 _SYS_OPEN_TREE = 428
