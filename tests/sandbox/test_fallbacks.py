@@ -42,7 +42,7 @@ def test_without_pid_namespaces_daemons_and_fork_bombs_are_still_killed(
     assert "subreaper" in report.process_tree
     assert any("PID namespaces" in warning for warning in report.warnings)
     assert any("PID namespaces" in record.getMessage() for record in caplog.records)
-    assert daemon.stdout == "parent done\n" and daemon.wall_s < 2.5
+    assert daemon.stdout == "parent done\n" and daemon.wall_s < 5
     assert bomb.outcome in {"timed_out", "killed"}
     # the host guard asserts that neither the daemon nor a fork survived
 

@@ -185,7 +185,7 @@ def test_daemon_that_outlives_its_parent_is_killed(runner: SandboxPool) -> None:
     )
     result = runner.run_sync(code)
     assert result.outcome == "ok" and result.stdout == "parent done\n", result
-    assert result.wall_s < 2.5, "the daemon must not keep the run alive until the deadline"
+    assert result.wall_s < 5, "the daemon must not keep the run alive until the deadline (10 s)"
     # the guard asserts that the daemon is gone
 
 
