@@ -121,3 +121,13 @@ def test_released_csvs_load_and_golds_are_judged(original_root) -> None:
     sample = next(i for i in instances if i.id == "game24_dataset/24/24_80_number.csv#0")
     assert "not 24" in TASK.judge(sample, f"<<<{sample.data[RELEASED_ANSWER]}>>>").reason
     assert sample.complexity == {"count": 80, "target": 24}
+
+
+def test_unreadable_rows_are_load_failures(tmp_path) -> None:
+    folder = tmp_path / "game24_dataset/24"
+    folder.mkdir(parents=True)
+    (folder / "24_4_number.csv").write_text("Rank,Puzzles,Solutions\n1,4 4 x 8,\n2,1 2 3 4,(1+2+3)*4\n")
+    instances, failures = load_task(tmp_path, TASK)
+    assert [i.id for i in instances] == ["game24_dataset/24/24_4_number.csv#1"]
+    assert failures[0][0] == "game24_dataset/24/24_4_number.csv#0" and "Puzzles" in failures[0][1]
+    assert TASK.judge(instances[0], f"<<<{instances[0].data[RELEASED_ANSWER]}>>>").correct

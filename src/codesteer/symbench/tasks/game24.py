@@ -229,6 +229,8 @@ class Game24(Task):
         return f"<<<{solve_numbers(instance.data['numbers'], instance.data['target'])}>>>"
 
     def from_original(self, item: OriginalItem) -> Instance:
+        if isinstance(item.solution, Exception):
+            raise OriginalDataError(f"{item.item_id}: {item.solution}")
         try:
             numbers = [int(x) for x in item.record["Puzzles"].split()]
         except (KeyError, AttributeError, ValueError) as exc:
