@@ -2,43 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
-import sys
-import time
 from collections.abc import Sequence
 
 import pytest
 
 from codesteer.llm.base import Message
 from codesteer.llm.scripted import ScriptedModel
-from codesteer.sandbox.types import Execution, SandboxConfig
 from codesteer.steer.config import SteerConfig
-
-
-async def _subprocess_executor(code: str, *, config: SandboxConfig) -> Execution:
-    """Stand-in for the sandbox while it is not installed: a separate, isolated interpreter."""
-    start = time.perf_counter()
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-I", "-c", code,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )
-    try:
-        out, err = await asyncio.wait_for(proc.communicate(), config.timeout_s)
-    except TimeoutError:
-        proc.kill()
-        out, err = await proc.communicate()
-        return Execution(out.decode(), err.decode(), None, "timed_out", time.perf_counter() - start, 0.0)
-    outcome = "ok" if proc.returncode == 0 else "error"
-    return Execution(out.decode(), err.decode(), proc.returncode, outcome, time.perf_counter() - start, 0.0)
 
 
 @pytest.fixture(scope="session")
 def executor():
-    """The real sandbox when it is installed, else the subprocess stand-in."""
-    try:
-        from codesteer.sandbox import run_async
-    except ImportError:
-        return _subprocess_executor
+    """The real sandbox: model-written code in the tests runs exactly as in production."""
+    from codesteer.sandbox import run_async
+
     return run_async
 
 
