@@ -287,3 +287,19 @@ async def test_unwrapped_answers_reach_judges_that_allow_them(executor, quick) -
     t = await solve(instance, task_model=task, steer_model=steer, config=quick, executor=executor)
     assert t.verdict["correct"] and t.verdict["channel"] == "executed_output"
     assert t.final.answer == "100500" and t.final.extractor is None
+
+
+async def test_all_code_goes_through_the_injected_executor(quick) -> None:
+    from codesteer.sandbox.types import Execution
+
+    seen: list[tuple[str, float]] = []
+
+    async def recording(code_text, *, config):
+        seen.append((code_text, config.timeout_s))
+        return Execution("<<<7>>>\n", "", 0, "ok", 0.0, 0.0)
+
+    task = task_model([code("import os\nos.remove('/important')")])
+    steer = ScriptedModel(["<<<Code>>>", "<<<Return Answer>>>"])
+    t = await _run(task, steer, quick.with_(sandbox_timeout_s=3.0), recording)
+    assert seen == [("import os\nos.remove('/important')\n", 3.0)]  # once: the final answer reuses it
+    assert t.final.answer == "7" and t.final.channel == "executed_output"
