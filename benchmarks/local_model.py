@@ -1,0 +1,131 @@
+"""Tokens per second of the embedded model: llama-cpp-python vs. the same GGUF through transformers.
+
+Both runtimes get the same token ids (the GGUF's own vocabulary), the same thread count and
+greedy decoding, and are timed on prompt processing (one forward pass over the prompt) and on
+generation (one token at a time with a KV cache). The transformers route (``gguf`` +
+``AutoModelForCausalLM.from_pretrained(dir, gguf_file=...)``) dequantises the weights to
+float32; it runs only when ``transformers``, ``torch`` and ``gguf`` are importable.
+
+    python benchmarks/local_model.py [--threads 2] [--prompt-tokens 256] [--gen-tokens 64] [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from codesteer.llm.local import embedded_model_path, prepare_runtime
+
+TEXT = (
+    "Steering a language model between writing code and answering in text helps on symbolic "
+    "tasks such as arithmetic puzzles, planning and constraint satisfaction. "
+)
+
+
+@dataclass
+class Figures:
+    runtime: str
+    load_s: float
+    prompt_tps: float
+    gen_tps: float
+
+
+def _median(run: Callable[[], float], repeats: int) -> float:
+    return statistics.median(run() for _ in range(repeats))
+
+
+def bench_llama(tokens: list[int], gen_tokens: int, threads: int, repeats: int) -> Figures:
+    from llama_cpp import Llama
+
+    started = time.perf_counter()
+    llama = Llama(model_path=str(embedded_model_path()), n_ctx=2048, n_threads=threads,
+                  n_batch=512, verbose=False)
+    load_s = time.perf_counter() - started
+
+    def prompt() -> float:
+        llama.reset()
+        began = time.perf_counter()
+        llama.eval(tokens)
+        return len(tokens) / (time.perf_counter() - began)
+
+    def generate() -> float:
+        llama.reset()
+        llama.eval(tokens)
+        began = time.perf_counter()
+        for _ in range(gen_tokens):
+            token = llama.sample(top_k=1, temp=0.0)
+            llama.eval([token])
+        return gen_tokens / (time.perf_counter() - began)
+
+    return Figures("llama-cpp-python (GGUF Q4_1)", load_s, _median(prompt, repeats), _median(generate, repeats))
+
+
+def bench_transformers(tokens: list[int], gen_tokens: int, threads: int, repeats: int) -> Figures:
+    import torch
+    from transformers import AutoModelForCausalLM
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    torch.set_num_threads(threads)
+    path = embedded_model_path()
+    started = time.perf_counter()
+    model = AutoModelForCausalLM.from_pretrained(str(path.parent), gguf_file=path.name)
+    model.eval()
+    load_s = time.perf_counter() - started
+    ids = torch.tensor([tokens])
+
+    @torch.no_grad()
+    def prompt() -> float:
+        began = time.perf_counter()
+        model(ids, use_cache=True)
+        return len(tokens) / (time.perf_counter() - began)
+
+    @torch.no_grad()
+    def generate() -> float:
+        out = model(ids, use_cache=True)
+        began = time.perf_counter()
+        for _ in range(gen_tokens):
+            token = out.logits[:, -1].argmax(dim=-1, keepdim=True)
+            out = model(token, past_key_values=out.past_key_values, use_cache=True)
+        return gen_tokens / (time.perf_counter() - began)
+
+    return Figures("transformers (GGUF dequantised, fp32)", load_s, _median(prompt, repeats), _median(generate, repeats))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--prompt-tokens", type=int, default=256)
+    parser.add_argument("--gen-tokens", type=int, default=64)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    prepare_runtime()  # before llama_cpp (and torch) load their OpenMP runtime
+
+    from llama_cpp import Llama
+
+    vocab = Llama(model_path=str(embedded_model_path()), vocab_only=True, verbose=False)
+    tokens = (vocab.tokenize((TEXT * 200).encode(), add_bos=False))[: args.prompt_tokens]
+    print(f"embedded model: {embedded_model_path().name}; {len(tokens)} prompt tokens, "
+          f"{args.gen_tokens} generated tokens, {args.threads} threads, median of {args.repeats}")
+
+    results = [bench_llama(tokens, args.gen_tokens, args.threads, args.repeats)]
+    if all(importlib.util.find_spec(name) for name in ("torch", "transformers", "gguf")):
+        results.append(bench_transformers(tokens, args.gen_tokens, args.threads, args.repeats))
+    else:
+        print("transformers/torch/gguf not importable: transformers route skipped")
+
+    print(f"\n{'runtime':<40} {'load s':>8} {'prompt tok/s':>13} {'gen tok/s':>10}")
+    for figures in results:
+        print(f"{figures.runtime:<40} {figures.load_s:>8.2f} {figures.prompt_tps:>13.1f} {figures.gen_tps:>10.1f}")
+    if len(results) == 2:
+        base, other = results
+        print(f"\nllama-cpp-python / transformers: prompt {base.prompt_tps / other.prompt_tps:.2f}x, "
+              f"generation {base.gen_tps / other.gen_tps:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
