@@ -142,3 +142,17 @@ async def test_jobs_are_unique_in_the_database(spec: EvalSpec, models: dict, tmp
                    "level, complexity, run_id, status, correct, score, failure, prompt_tokens, completion_tokens, "
                    "calls, model_s, wall_s, finished_at FROM jobs WHERE id = ?", (row[0],))
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+async def test_a_bad_model_spec_fails_before_the_run_is_recorded(tmp_path: Path) -> None:
+    from codesteer.llm.errors import SpecError as ModelSpecError
+
+    spec = EvalSpec(methods="all_code_cot", task_models="nosuchprovider:x", tasks="game24", n=1)
+    with pytest.raises(ModelSpecError, match="unknown model spec"):
+        await run_eval_async(spec, tmp_path, cache=False)
+    with RunStore(tmp_path) as store:
+        assert store.config() is None and store.count() == 0 and store.runs() == []
+    fixed = EvalSpec(methods="all_code_cot", task_models="task", tasks="game24", n=1)
+    answers = reference_answers(plan_instances(fixed)[0])
+    summary = await run_eval_async(fixed, tmp_path, models={"task": task_model(answers)}, executor=literal_executor)
+    assert summary.done == summary.correct == 1

@@ -76,6 +76,10 @@ def eval_command(
             summary = asyncio.run(run_eval_async(spec, out, **options))  # type: ignore[arg-type]
     except (SpecError, RunMismatchError, ModelError, ValueError) as exc:
         _fail(str(exc))
+    except KeyboardInterrupt:
+        typer.secho(f"interrupted: finished jobs are stored in {out}; run the same command again to resume",
+                    fg=typer.colors.YELLOW, err=True)
+        raise typer.Exit(130) from None
     if no_progress:
         for notice in summary.notices:
             console.print(f"[yellow]notice:[/yellow] {notice}")

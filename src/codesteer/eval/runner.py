@@ -184,25 +184,28 @@ async def run_eval_async(
     instances, notices = plan_instances(spec)
     jobs = plan_jobs(spec, instances)
     with RunStore(out) as store:
-        store.bind(spec.to_dict())
+        store.check(spec.to_dict())
         finished = store.finished(include_errors=not retry_errors)
         pending = [j for j in jobs if j.key not in finished]
         wanted = {j.key for j in jobs}
         before = [r for r in store.jobs() if r.key in wanted and r.key in finished]
-        if progress is not None:
-            progress.start(len(jobs), len(before), sum(r.correct for r in before), notices)
         results: list[JobResult] = []
-        if pending:
-            run_id = store.start_run(command)
-            built: dict[str, ChatModel] = {}
-            try:
-                results = await _run_pending(spec, pending, store, run_id, built, models or {},
-                                             model_factory or _default_factory(cache), concurrency,
-                                             model_concurrency, sandbox_concurrency, executor, progress)
-            finally:
-                for model in built.values():
-                    await model.aclose()
-            store.finish_run(run_id)
+        built: dict[str, ChatModel] = {}
+        try:
+            # models are built before the run is recorded: a bad spec leaves the directory unbound
+            runner = _Runner(spec, models or {}, model_factory or _default_factory(cache), built, concurrency,
+                             model_concurrency, sandbox_concurrency, executor) if pending else None
+            store.bind(spec.to_dict())
+            if progress is not None:
+                progress.start(len(jobs), len(before), sum(r.correct for r in before), notices)
+            if runner is not None:
+                run_id = store.start_run(command)
+                results = await run_jobs(pending, runner.work, store, concurrency=concurrency, run_id=run_id,
+                                         on_result=progress.advance if progress is not None else None)
+                store.finish_run(run_id)
+        finally:
+            for model in built.values():
+                await model.aclose()
         rows = [r for r in store.jobs() if r.key in wanted]
     return RunSummary(
         out=Path(out), total=len(jobs), done_before=len(before), done_now=len(results),
@@ -211,35 +214,31 @@ async def run_eval_async(
     )
 
 
-async def _run_pending(spec: EvalSpec, pending: Sequence[Job], store: RunStore, run_id: int,
-                       built: dict[str, ChatModel], given: Mapping[str, ChatModel], factory: ModelFactory,
-                       concurrency: int, model_concurrency: int | None, sandbox_concurrency: int | None,
-                       executor: Executor | None, progress: Progress | None) -> list[JobResult]:
-    from codesteer.sandbox import default_pool_size
-    from codesteer.steer import solve
+class _Runner:
+    """Solves jobs of a spec with bounded models and sandbox (models are built on creation)."""
 
-    limits = Limits(model_concurrency or concurrency, sandbox_concurrency or default_pool_size())
-    limited: dict[str, ChatModel] = {}
+    def __init__(self, spec: EvalSpec, given: Mapping[str, ChatModel], factory: ModelFactory,
+                 built: dict[str, ChatModel], concurrency: int, model_concurrency: int | None,
+                 sandbox_concurrency: int | None, executor: Executor | None) -> None:
+        from codesteer.sandbox import default_pool_size
 
-    def model(name: str) -> ChatModel:
-        if name not in limited:
-            if name in given:
-                inner = given[name]
-            else:
-                inner = built[name] = factory(name)
-            limited[name] = limits.wrap(inner)
-        return limited[name]
+        self.spec = spec
+        limits = Limits(model_concurrency or concurrency, sandbox_concurrency or default_pool_size())
+        names = {*spec.task_models, *(spec.steer_for(m, t) for m in spec.methods for t in spec.task_models)} - {""}
+        self.models: dict[str, ChatModel] = {}
+        for name in sorted(names):
+            if name not in given:
+                built[name] = factory(name)
+            self.models[name] = limits.wrap(given.get(name) or built[name])
+        self.run_code = limits.executor(executor or default_executor())
 
-    run_code = limits.executor(executor or default_executor())
+    async def work(self, job: Job) -> Trajectory:
+        from codesteer.steer import solve
 
-    async def work(job: Job) -> Trajectory:
         key = job.key
-        return await solve(job.instance, method=key.method, task_model=model(key.task_model),
-                           steer_model=model(key.steer_model) if key.steer_model else None,
-                           config=spec.steer, executor=run_code)
-
-    return await run_jobs(pending, work, store, concurrency=concurrency, run_id=run_id,
-                          on_result=progress.advance if progress is not None else None)
+        return await solve(job.instance, method=key.method, task_model=self.models[key.task_model],
+                           steer_model=self.models[key.steer_model] if key.steer_model else None,
+                           config=self.spec.steer, executor=self.run_code)
 
 
 def run_eval(spec: EvalSpec, out: str | Path, **options: object) -> RunSummary:

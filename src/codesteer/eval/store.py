@@ -119,16 +119,20 @@ class RunStore:
         row = self.db.execute("SELECT value FROM meta WHERE key = 'config'").fetchone()
         return json.loads(row[0]) if row else None
 
-    def bind(self, config: dict[str, Any]) -> None:
-        """Record ``config`` as this run's; refuse a directory holding another run's."""
+    def check(self, config: dict[str, Any]) -> None:
+        """Refuse (``RunMismatchError``) a directory holding a run with another configuration."""
         stored = self.config()
-        if stored is None:
-            self.db.execute("INSERT INTO meta VALUES ('config', ?)", (json.dumps(config, sort_keys=True),))
-        elif stored != json.loads(json.dumps(config)):
+        if stored is not None and stored != json.loads(json.dumps(config)):
             raise RunMismatchError(
                 f"{self.dir} holds a run with another configuration ({_diff(stored, config)}); "
                 "rerun with the same settings to resume it, or name a new output directory"
             )
+
+    def bind(self, config: dict[str, Any]) -> None:
+        """Record ``config`` as this run's (after :meth:`check`); a no-op when already recorded."""
+        self.check(config)
+        if self.config() is None:
+            self.db.execute("INSERT INTO meta VALUES ('config', ?)", (json.dumps(config, sort_keys=True),))
 
     def start_run(self, command: str | None = None) -> int:
         cur = self.db.execute("INSERT INTO runs (started_at, command, host, pid) VALUES (?, ?, ?, ?)",

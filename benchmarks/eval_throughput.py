@@ -1,0 +1,143 @@
+"""Throughput of the evaluation harness: N CodeSteer jobs at concurrency 1 vs 8/32/64.
+
+A local OpenAI-compatible server (a separate process on 127.0.0.1) answers every chat
+completion after a fixed delay with canned replies: the steerer asks for code and then returns
+the answer, the task model writes a small program, the self-answer checker writes a check
+script. Everything else is real: model specs and the HTTP client, the concurrent runner with its
+per-endpoint limits, the sandbox (each job runs two programs), the judge and the SQLite store.
+Concurrency 1 is what the original sequential scripts do. Prints, per concurrency, the wall
+time, the speed-up over concurrency 1, the efficiency (speed-up / concurrency; the goal is
+>= 0.7 up to 32) and the share of job time spent outside model calls.
+
+    python benchmarks/eval_throughput.py [--n 200] [--delay 0.2] [--concurrency 1,8,32,64]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+CHECK_MARK = "checks whether the proposed answer is correct"
+TASK_REPLY = "Search all expressions.\n```python\nprint('<<<' + '(1 + 2 + 3) * 4' + '>>>')\n```"
+CHECK_REPLY = "```python\nprint('Correct' if (1 + 2 + 3) * 4 == 24 else 'Wrong')\n```"
+
+
+def reply_for(payload: dict) -> str:
+    first = payload["messages"][0]["content"]
+    if payload["model"] == "steer":
+        return "<<<Code>>>" if len(payload["messages"]) == 1 else "<<<Return Answer>>>"
+    return CHECK_REPLY if CHECK_MARK in first else TASK_REPLY
+
+
+def serve(port: int, delay: float) -> None:
+    """The canned server: every chat completion answered after ``delay`` seconds."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            payload = json.loads(self.rfile.read(int(self.headers.get("content-length") or 0)))
+            time.sleep(delay)
+            text = reply_for(payload)
+            body = json.dumps({
+                "id": "x", "object": "chat.completion", "model": payload["model"],
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+                "usage": {"prompt_tokens": sum(len(m["content"].split()) for m in payload["messages"]),
+                          "completion_tokens": len(text.split())},
+            }).encode()
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    server.daemon_threads = True
+    server.serve_forever()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait(port: int) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("the canned server did not start")
+
+
+def measure(url: str, n: int, concurrency: int, root: Path) -> dict[str, float]:
+    from codesteer.eval import EvalSpec, RunStore, run_eval
+
+    spec = EvalSpec(methods="codesteer", task_models=f"openai:task@{url}", steer_model=f"openai:steer@{url}",
+                    tasks="game24", n=n, seed=concurrency)
+    out = root / f"c{concurrency}"
+    start = time.perf_counter()
+    summary = run_eval(spec, out, concurrency=concurrency, cache=False)
+    total = time.perf_counter() - start
+    with RunStore(out) as store:
+        rows = store.jobs()
+        run = store.runs()[0]
+    job_s = sum(r.wall_s for r in rows)
+    wall = run["finished_at"] - run["started_at"]  # the jobs phase: after planning the instances
+    return {"wall_s": wall, "setup_s": total - wall, "jobs": summary.done_now, "errors": summary.errors,
+            "outside_share": (job_s - sum(r.model_s for r in rows)) / job_s if job_s else 0.0,
+            "calls": sum(r.calls for r in rows)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=200, help="CodeSteer jobs per concurrency level")
+    parser.add_argument("--delay", type=float, default=0.2, help="server delay per completion (s)")
+    parser.add_argument("--concurrency", default="1,8,32,64", help="comma-separated levels; the first is the baseline")
+    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve, args.delay)
+        return
+    levels = [int(c) for c in args.concurrency.split(",")]
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, __file__, "--serve", str(port), "--delay", str(args.delay)])
+    try:
+        _wait(port)
+        url = f"http://127.0.0.1:{port}/v1"
+        from codesteer.sandbox import default_pool
+
+        default_pool().start()  # warm workers before timing, as in a long run
+        with tempfile.TemporaryDirectory() as tmp:
+            results = {c: measure(url, args.n, c, Path(tmp)) for c in levels}
+    finally:
+        server.terminate()
+        server.wait()
+    base = results[levels[0]]["wall_s"]
+    first = results[levels[0]]
+    print(f"{args.n} CodeSteer jobs, server delay {args.delay * 1000:.0f} ms, "
+          f"{first['calls'] / max(1, first['jobs']):.1f} model calls and 2 sandbox runs per job; "
+          f"wall = the jobs phase (planning the instances took {first['setup_s']:.1f} s more per run)")
+    print(f"{'concurrency':>11} {'wall s':>8} {'jobs/s':>7} {'speed-up':>9} {'efficiency':>10} {'outside model calls':>20}")
+    for c, r in results.items():
+        speedup = base / r["wall_s"]
+        print(f"{c:>11} {r['wall_s']:>8.2f} {r['jobs'] / r['wall_s']:>7.2f} {speedup:>9.2f} "
+              f"{speedup / c * levels[0]:>10.2f} {100 * r['outside_share']:>19.1f}%"
+              + (f"  ({r['errors']} errors)" if r["errors"] else ""))
+
+
+if __name__ == "__main__":
+    main()
