@@ -1,9 +1,5 @@
-"""Ave. Norm. and plain means on a hand-computed table.
-
-The paper's per-task table (CodeSteer, Table 3) is published only as an image; its text could
-not be found in the stored copies of the paper, so the formula is checked here on a table worked
-out by hand (see docs/evaluation.md).
-"""
+"""Ave. Norm. reproduces the paper's published averages from its per-task table; plain means and
+edge cases on a table worked out by hand."""
 
 from __future__ import annotations
 
@@ -13,6 +9,8 @@ from hypothesis import strategies as st
 
 from codesteer.eval.scores import ave_norm, normalized, plain_means
 
+from . import paper_table as paper
+
 COLUMNS = ["A", "B", "C"]
 SEEN = {"t1": True, "t2": True, "t3": False, "t4": False}
 RATES = {
@@ -21,6 +19,39 @@ RATES = {
     "t3": {"A": 10.0, "B": 0.0, "C": 50.0},    # best 50 -> 20, 0, 100
     "t4": {"A": 0.0, "B": 0.0, "C": 0.0},      # nobody solved it: left out of Ave. Norm.
 }
+
+
+def _paper() -> tuple[dict, dict]:
+    rows = {**paper.SEEN, **paper.UNSEEN}
+    rates = {task: dict(zip(paper.COLUMNS, values, strict=True)) for task, values in rows.items()}
+    return rates, {task: task in paper.SEEN for task in rows}
+
+
+def test_paper_table_shape() -> None:
+    assert len(paper.SEEN) == 28 and len(paper.UNSEEN) == 9
+    assert all(len(v) == len(paper.COLUMNS) == 13 for v in [*paper.SEEN.values(), *paper.UNSEEN.values()])
+
+
+@pytest.mark.parametrize("column", paper.COLUMNS)
+def test_reproduces_the_papers_ave_norm(column: str) -> None:
+    """Every published Ave. Norm. (Seen / Unseen / Total) of the paper's Table 1, to 0.1."""
+    rates, seen = _paper()
+    got = ave_norm(rates, seen, paper.COLUMNS)[column]
+    index = paper.COLUMNS.index(column)
+    for group, published in paper.AVE_NORM.items():
+        assert got[group] == pytest.approx(published[index], abs=0.05 + 1e-9), (column, group, got[group])
+
+
+def test_paper_headline_numbers() -> None:
+    rates, seen = _paper()
+    got = ave_norm(rates, seen, paper.COLUMNS)
+    rounded = {c: tuple(round(got[c][g], 1) for g in ("seen", "unseen", "total")) for c in paper.COLUMNS}
+    assert rounded["o1"] == (83.8, 79.4, 82.7)
+    assert rounded["DeepSeek R1"] == (79.3, 69.1, 76.8)
+    assert rounded["GPT-4o + CodeSteer"] == (88.1, 81.3, 86.4)
+    assert rounded["Only Question"] == (59.3, 34.5, 53.3)
+    # unnormalised, CodeSteer's total is far lower (the notes on the release give 75.2)
+    assert round(plain_means(rates, seen, paper.COLUMNS)["GPT-4o + CodeSteer"]["total"], 1) == 75.2
 
 
 def test_ave_norm_by_hand() -> None:
