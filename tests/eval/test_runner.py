@@ -156,3 +156,40 @@ async def test_a_bad_model_spec_fails_before_the_run_is_recorded(tmp_path: Path)
     answers = reference_answers(plan_instances(fixed)[0])
     summary = await run_eval_async(fixed, tmp_path, models={"task": task_model(answers)}, executor=literal_executor)
     assert summary.done == summary.correct == 1
+
+
+async def test_samples_after_the_first_bypass_the_response_cache(tmp_path: Path) -> None:
+    from codesteer.llm.cache import CachedModel, ResponseCache
+
+    spec = EvalSpec(methods="all_code_cot", task_models="task", tasks="game24", n=1, samples=3)
+    answers = reference_answers(plan_instances(spec)[0])
+    inner = task_model(answers)
+    cached = CachedModel(inner, ResponseCache(tmp_path / "cache.db"))
+    summary = await run_eval_async(spec, tmp_path / "run", models={"task": cached}, executor=literal_executor)
+    assert summary.done == 3 and summary.correct == 3
+    assert len(inner.calls) == 3  # sample 0 filled the cache; samples 1 and 2 asked the model again
+    await run_eval_async(EvalSpec.from_dict({**spec.to_dict()}), tmp_path / "again", models={"task": cached},
+                         executor=literal_executor)
+    assert len(inner.calls) == 5  # a new run: sample 0 comes from the cache
+
+
+async def test_live_progress_counts() -> None:
+    import io
+
+    from rich.console import Console
+
+    from codesteer.eval.progress import LiveProgress
+    from codesteer.eval.runner import JobResult
+    from codesteer.eval.store import JobKey
+    from codesteer.steer.trajectory import CallRecord, Trajectory
+
+    console = Console(file=io.StringIO(), force_terminal=False, width=120)
+    with LiveProgress(console) as progress:
+        progress.start(4, 1, 1, ["skipped something"])
+        t = Trajectory(method="m", question="q", config={}, task_model="t",
+                       calls=[CallRecord("task", 0, "t", {}, 10, 5, 0.1)])
+        instance = plan_instances(EvalSpec(methods="all_code_cot", task_models="t", tasks="game24", n=1))[0][0]
+        progress.advance(JobResult(Job(JobKey("m", "t", "", "game24", "x"), instance), t, "wrong_answer"))
+    assert progress.done == 2 and progress.correct == 1 and progress.tokens == 15
+    out = console.file.getvalue()
+    assert "skipped something" in out and "resuming: 1 of 4" in out

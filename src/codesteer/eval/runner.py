@@ -21,6 +21,7 @@ from codesteer.eval.outcome import classify
 from codesteer.eval.spec import EvalSpec, plan_instances
 from codesteer.eval.store import JobKey, RunStore
 from codesteer.llm.base import ChatModel
+from codesteer.llm.cache import CachedModel
 from codesteer.steer.execution import Executor, default_executor
 from codesteer.steer.trajectory import Trajectory
 from codesteer.symbench.task import Instance
@@ -225,19 +226,24 @@ class _Runner:
         self.spec = spec
         limits = Limits(model_concurrency or concurrency, sandbox_concurrency or default_pool_size())
         names = {*spec.task_models, *(spec.steer_for(m, t) for m in spec.methods for t in spec.task_models)} - {""}
-        self.models: dict[str, ChatModel] = {}
+        # sample 0 may be answered from the response cache; further samples always ask the model
+        self.cached: dict[str, ChatModel] = {}
+        self.fresh: dict[str, ChatModel] = {}
         for name in sorted(names):
             if name not in given:
                 built[name] = factory(name)
-            self.models[name] = limits.wrap(given.get(name) or built[name])
+            model = given.get(name) or built[name]
+            self.cached[name] = limits.wrap(model)
+            self.fresh[name] = limits.wrap(model.inner) if isinstance(model, CachedModel) else self.cached[name]
         self.run_code = limits.executor(executor or default_executor())
 
     async def work(self, job: Job) -> Trajectory:
         from codesteer.steer import solve
 
         key = job.key
-        return await solve(job.instance, method=key.method, task_model=self.models[key.task_model],
-                           steer_model=self.models[key.steer_model] if key.steer_model else None,
+        models = self.fresh if key.sample > 0 else self.cached
+        return await solve(job.instance, method=key.method, task_model=models[key.task_model],
+                           steer_model=models[key.steer_model] if key.steer_model else None,
                            config=self.spec.steer, executor=self.run_code)
 
 
