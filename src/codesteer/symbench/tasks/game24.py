@@ -17,8 +17,9 @@ variant CSVs (targets up to 122880, 2 to 80 numbers).
 
 Solver: an exhaustive search over pairwise merges (complete up to 5 numbers, so it proves
 unsolvability there); for 6 to 8 numbers, every root split into two parts of at most 4 numbers
-(each part's values enumerated); then a bounded search, then a constructive split (a small subset reaching the target
-plus a zero-valued subset absorbing the rest), both bounded in steps.
+(each part's values enumerated); then a bounded search; then a constructive split: a small subset
+reaching the target (or ``target / x`` for one number ``x``) plus a zero-valued pair or triple
+absorbing the rest, bounded in steps.
 
 Released data: ``game24_dataset/24/24.csv`` (no gold answer: our solver shows each is solvable)
 and the variant files ``<target>/<target>_<n>_number.csv`` whose ``Solutions`` column is judged.
@@ -96,26 +97,55 @@ def solve_numbers(numbers: list[int], target: int) -> str:
 
 
 def _split_solve(numbers: list[int], goal: Fraction) -> str:
-    """``A + Z*(rest)`` where a subset A (at most 4 numbers) reaches the goal and a subset Z reaches zero."""
-    tries = 0
-    indices = range(len(numbers))
-    for zero_idx in itertools.chain(itertools.combinations(indices, 2), itertools.combinations(indices, 3)):
-        tries += 1
-        if tries > _SPLIT_TRIES:
-            break
-        zero = _reach(numbers, zero_idx, Fraction(0))
-        if zero is None:
-            continue
-        left = [i for i in indices if i not in zero_idx]
-        for size in (2, 3, 4, 1):
-            for idx in itertools.islice(itertools.combinations(left, size), _SPLIT_TRIES):
-                reach = _reach(numbers, idx, goal)
-                if reach is not None:
-                    rest = [str(numbers[i]) for i in left if i not in idx]
-                    tail = f"*{'*'.join(rest)}" if rest else ""
-                    return f"{reach}+{zero}{tail}"
-        break
-    raise BudgetExhausted("no split of the numbers reaches the target")
+    """``A + Z*(rest)``, where a subset A reaches the goal and a subset Z is zero; else ``x*(...)``
+    with the same shape reaching ``goal / x`` for one of the numbers ``x``."""
+    zero = _zero_subset(numbers)
+    if zero is None:
+        raise BudgetExhausted("no pair or triple of the numbers makes zero to absorb the others")
+    zero_idx, zero_text = zero
+    left = [i for i in range(len(numbers)) if i not in zero_idx]
+    found = _absorb(numbers, left, goal, zero_text, _SPLIT_TRIES)
+    if found is not None:
+        return found
+    for i in sorted({numbers[i]: i for i in left}.values(), key=lambda i: -numbers[i]):
+        x = numbers[i]
+        if x > 1 and (goal / x).denominator == 1:
+            found = _absorb(numbers, [j for j in left if j != i], goal / x, zero_text, _SPLIT_TRIES // 4)
+            if found is not None:
+                return f"{x}*({found})"
+    found = _absorb(numbers, left, goal, zero_text, _SPLIT_TRIES // 10, sizes=(4,))
+    if found is not None:
+        return found
+    raise BudgetExhausted("no subset of at most 4 numbers reaches the target")
+
+
+def _absorb(numbers: list[int], left: list[int], goal: Fraction, zero_text: str, limit: int,
+            sizes: tuple[int, ...] = (1, 2, 3)) -> str | None:
+    """``A+(Z)*rest`` with A a subset of ``left`` (sizes up to 2 exhaustively, larger ones up to ``limit``)."""
+    for size in sizes:
+        for idx in itertools.islice(itertools.combinations(left, size), None if size <= 2 else limit):
+            reach = _reach(numbers, idx, goal)
+            if reach is not None:
+                rest = [str(numbers[i]) for i in left if i not in idx]
+                tail = f"*{'*'.join(rest)}" if rest else ""
+                return f"{reach}+({zero_text}){tail}"
+    return None
+
+
+def _zero_subset(numbers: list[int]) -> tuple[tuple[int, ...], str] | None:
+    """Indices and text of a pair ``a-a`` or a triple ``a+b-c`` / ``a*b-c`` worth zero."""
+    first: dict[int, int] = {}
+    for i, x in enumerate(numbers):
+        if x in first:
+            return (first[x], i), f"{x}-{x}"
+        first[x] = i
+    for i, j in itertools.combinations(range(len(numbers)), 2):
+        a, b = numbers[i], numbers[j]
+        for total, text in ((a + b, f"{a}+{b}"), (a * b, f"{a}*{b}")):
+            k = first.get(total)
+            if k is not None and k not in (i, j):
+                return (i, j, k), f"{text}-{total}"
+    return None
 
 
 def _reach(numbers: list[int], idx: tuple[int, ...], goal: Fraction) -> str | None:
