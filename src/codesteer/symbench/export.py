@@ -17,15 +17,15 @@ def generate_set(task: Task, n: int, seed: int = 0, level: str | None = None,
         yield task.generate(seed + offset, level=level, **(knobs or {}))
 
 
-def dataset_row(instance: Instance) -> dict[str, Any]:
-    """One flat row: the instance's fields, with ``data`` and ``complexity`` as JSON text.
+def dataset_row(instance: Instance, answer_format: str = "") -> dict[str, Any]:
+    """One flat row: the instance's fields and ``answer_format``, with ``data`` and ``complexity`` as JSON text.
 
     Tasks' ``data`` differ in shape, so they are stored as JSON strings to keep one schema.
     """
     row = instance.to_dict()
     row["data"] = json.dumps(instance.data, sort_keys=True)
     row["complexity"] = json.dumps(instance.complexity, sort_keys=True)
-    row["answer_format"] = ""
+    row["answer_format"] = answer_format
     return row
 
 
@@ -42,9 +42,7 @@ def export_dataset(tasks: list[Task], out_dir: Path, n: int, seed: int = 0, leve
     rows = []
     for task in tasks:
         for instance in generate_set(task, n, seed, level):
-            row = dataset_row(instance)
-            row["answer_format"] = task.answer_format
-            rows.append(row)
+            rows.append(dataset_row(instance, task.answer_format))
             if step:
                 step()
     datasets.Dataset.from_list(rows).save_to_disk(str(out_dir))
