@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -65,6 +66,7 @@ def bench_llama(tokens: list[int], gen_tokens: int, threads: int, repeats: int) 
 
 
 def bench_transformers(tokens: list[int], gen_tokens: int, threads: int, repeats: int) -> Figures:
+    os.environ.setdefault("TQDM_DISABLE", "1")  # transformers' GGUF conversion progress bar
     import torch
     from transformers import AutoModelForCausalLM
     from transformers.utils import logging as hf_logging

@@ -27,6 +27,8 @@ INSTALL_HINT = "pip install 'codesteer[local]'"
 DEFAULT_CONTEXT = 8192
 DEFAULT_THREADS = 2
 DEFAULT_MAX_TOKENS = 1024
+#: Small models loop without one (SmolLM2 repeats near-identical functions until max_tokens).
+DEFAULT_REPEAT_PENALTY = 1.1
 SAMPLING_PARAMS = ("temperature", "top_p", "stop", "seed")
 
 _LOADED: dict[tuple[str, int, int], tuple[Any, threading.Lock]] = {}
@@ -83,8 +85,8 @@ class LocalModel(ChatModel):
     """A GGUF chat model run in this process; ``path=None`` is the embedded SmolLM2.
 
     ``n_ctx`` is sized for multi-round conversations; ``n_threads`` defaults to 2. Honours
-    ``temperature``, ``top_p``, ``max_tokens`` (default 1024), ``stop`` and ``seed``;
-    unspecified sampling parameters keep llama.cpp's defaults (temperature 0.2).
+    ``temperature``, ``top_p``, ``max_tokens`` (default 1024), ``stop``, ``seed`` and
+    ``repeat_penalty`` (default 1.1); unspecified ones keep llama.cpp's defaults (temperature 0.2).
     """
 
     def __init__(
@@ -94,6 +96,7 @@ class LocalModel(ChatModel):
         n_ctx: int = DEFAULT_CONTEXT,
         n_threads: int = DEFAULT_THREADS,
         max_tokens: int = DEFAULT_MAX_TOKENS,
+        repeat_penalty: float = DEFAULT_REPEAT_PENALTY,
         name: str | None = None,
     ) -> None:
         self.path = Path(path).expanduser() if path is not None else embedded_model_path()
@@ -102,9 +105,12 @@ class LocalModel(ChatModel):
         self.n_ctx = n_ctx
         self.n_threads = n_threads
         self.max_tokens = max_tokens
+        self.repeat_penalty = repeat_penalty
         self.name = name or ("local" if path is None else f"local:{self.path}")
-        #: What identifies the weights in cache keys: a changed file gives new keys.
-        self.cache_identity = f"gguf:{self.path.name}:{self.path.stat().st_size}"
+        #: What identifies the weights and defaults in cache keys: a changed file gives new keys.
+        self.cache_identity = (
+            f"gguf:{self.path.name}:{self.path.stat().st_size}:max_tokens={max_tokens}:repeat_penalty={repeat_penalty}"
+        )
 
     def load(self) -> None:
         """Load the weights now (they load on first use otherwise)."""
@@ -114,6 +120,7 @@ class LocalModel(ChatModel):
         llama, lock = _load(self.path, self.n_ctx, self.n_threads)
         options = {key: params[key] for key in SAMPLING_PARAMS if params.get(key) is not None}
         options["max_tokens"] = int(params.get("max_tokens") or self.max_tokens)
+        options["repeat_penalty"] = float(params.get("repeat_penalty") or self.repeat_penalty)
         started = time.perf_counter()
         try:
             with lock:

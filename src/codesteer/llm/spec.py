@@ -115,7 +115,7 @@ def _anthropic(rest: str, *, api_key: str | None = None, base_url: str | None = 
 
 
 def _local(rest: str, *, n_ctx: int | None = None, n_threads: int | None = None,
-           max_tokens: int | None = None) -> ChatModel:
+           max_tokens: int | None = None, repeat_penalty: float | None = None) -> ChatModel:
     from codesteer.llm import local
 
     return local.LocalModel(
@@ -123,6 +123,7 @@ def _local(rest: str, *, n_ctx: int | None = None, n_threads: int | None = None,
         n_ctx=n_ctx or local.DEFAULT_CONTEXT,
         n_threads=n_threads or local.DEFAULT_THREADS,
         max_tokens=max_tokens or local.DEFAULT_MAX_TOKENS,
+        repeat_penalty=repeat_penalty or local.DEFAULT_REPEAT_PENALTY,
     )
 
 
