@@ -26,7 +26,7 @@ async def test_tree_scores_and_pairs_match_hand_computation(tmp_path) -> None:
     assert (summary.calls, summary.tokens > 0) == (12, True)
 
     spec, rollouts = open_run(tmp_path)
-    [(key, samples)] = rollouts.items()
+    [(_key, samples)] = rollouts.items()
     assert sorted(samples) == [0, 101, 111, 10111]
     tree = build_tree({decode(s): t for s, t in samples.items()})
     # round 0: root mean(12, -2) = 5; 101: mean(13, -3) = 5

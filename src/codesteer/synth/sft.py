@@ -107,14 +107,15 @@ def select(rollouts: Iterable[tuple[int, Trajectory]], *, keep: int = 1, clean: 
             if digest not in seen:
                 seen.add(digest)
                 by_task.setdefault(record.task, []).append(record)
-    return list(chain.from_iterable(_balanced(by_task[task], per_task) for task in sorted(by_task)))
+    return list(chain.from_iterable(balance(by_task[task], per_task) for task in sorted(by_task)))
 
 
 def _size(messages: Sequence[Message]) -> int:
     return sum(len(m["content"]) for m in messages)
 
 
-def _balanced(records: list[SftRecord], cap: int | None) -> list[SftRecord]:
+def balance(records: list[SftRecord], cap: int | None) -> list[SftRecord]:
+    """Round-robin over round-0 modes (sorted by name), then at most ``cap`` records."""
     modes: dict[str, list[SftRecord]] = {}
     for r in records:
         modes.setdefault(r.mode, []).append(r)

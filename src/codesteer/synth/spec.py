@@ -21,6 +21,9 @@ Mode = Literal["tree", "failed"]
 
 #: Branch paths are stored as decimal digits (round, sibling), so both stay below ten.
 MAX_DIGIT = 9
+#: Default instance seed: evaluation defaults to seed 0, so default training data never holds
+#: the default test instances.
+TRAINING_SEED = 1000
 #: Root sample numbers stay below the smallest branch code (100).
 MAX_SAMPLES = 99
 
@@ -38,6 +41,8 @@ def teacher_config(max_rounds: int = 5, temperature: float = 1.0, max_tokens: in
 class SynthSpec:
     """Teacher, task model, instances and the branching shape of a synthesis run.
 
+    Instances are planned as evaluation plans them (:func:`codesteer.eval.spec.plan_instances`)
+    with ``seed``; keep it apart from the seeds you evaluate on.
     ``samples``: rollouts per instance (``sft``; ``dpo`` grows one tree per instance).
     ``width``: guidances per branch point in ``tree`` mode (the existing one included);
     ``depth``: rounds ``0 .. depth-1`` are branched; ``resamples``: alternatives per step of a
@@ -50,7 +55,7 @@ class SynthSpec:
     tasks: str = "seen"
     n: int = 10
     levels: tuple[str, ...] = ("paper",)
-    seed: int = 0
+    seed: int = TRAINING_SEED
     samples: int = 1
     mode: Mode = "tree"
     width: int = 3
