@@ -26,6 +26,13 @@ from codesteer.steer.protocol import parse
         ("<<<Return Answer>>>", True, "code", "", True),
         ("<<<Terminate>>>", True, "code", "", True),
         ("Use words, step by step.", True, "guidance", "Use words, step by step.", True),
+        # A dropped closing bracket around exactly an action word: the action, counted malformed.
+        ("<<<Code>>", True, "code", "", True),
+        ("Better in words. <<<Text>>", False, "text", "", True),
+        ("<<<Return Answer", False, "return_answer", "", True),
+        ("<<<Terminate>>", True, "code", "", True),
+        ("<<<Code>> and then more prose", False, "guidance", "<<<Code>> and then more prose", True),
+        ("<<<Write a loop>>", False, "guidance", "<<<Write a loop>>", True),
     ],
 )
 def test_parse(text: str, opening: bool, action: str, guidance: str, malformed: bool) -> None:

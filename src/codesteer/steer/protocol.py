@@ -9,6 +9,8 @@ guidance sent to the task model as is. (The original ended the loop whenever the
 Malformed outputs (no ``<<<...>>>`` block, an empty block, or a stop action in round 0, where
 there is nothing to return yet) are counted, and fall back as follows:
 
+* no block, but an opening ``<<<`` followed by exactly an action word and an incomplete
+  closing (``<<<Code>>``, ``<<<Return Answer``: small models drop a bracket): that action;
 * no block but some text: the whole text is used as free-form guidance (what a fine-tuned
   steerer that forgot the wrapper meant);
 * round 0, empty or a stop action: the standard "answer with code" instruction;
@@ -24,6 +26,7 @@ from typing import Literal
 Action = Literal["code", "text", "return_answer", "terminate", "guidance"]
 
 _BLOCK = re.compile(r"<<<(.*?)>>>", re.DOTALL)
+_BROKEN_BLOCK = re.compile(r"<<<\s*([A-Za-z][A-Za-z ]*?)\s*\.?\s*(?:>{1,2})?\s*$")
 _WORDS: dict[str, Action] = {
     "code": "code",
     "text": "text",
@@ -48,6 +51,13 @@ def parse(text: str, *, opening: bool = False) -> Decision:
     blocks = _BLOCK.findall(text)
     if not blocks:
         stripped = text.strip()
+        broken = _BROKEN_BLOCK.search(stripped)
+        if broken:
+            action = _WORDS.get(" ".join(broken.group(1).lower().split()))
+            if action is not None:
+                if opening and action in STOP_ACTIONS:
+                    return Decision("code", malformed=True, reason=f"{action} in round 0: nothing to return yet")
+                return Decision(action, malformed=True, reason="incomplete <<<...>>> wrapper around an action")
         if stripped:
             return Decision("guidance", stripped, True, "no <<<...>>> block: whole text used as guidance")
         return _empty(opening, "empty steering output")
