@@ -145,87 +145,98 @@ async def run_synth_async(
     started = time.perf_counter()
     budget = budget or Budget()
     instances, notices = spec.instances()
-    with RunStore(out) as store:
-        store.bind(spec.to_dict())
-        done = load(store)
-        if retry_errors:
-            done = {k: t for k, t in done.items() if t.stop_reason != "error"}
-        calls = tokens = 0
+    given, factory = models or {}, model_factory or _default_factory(cache)
+    built: dict[str, ChatModel] = {}
+    try:
+        for name in sorted({spec.teacher, spec.task_spec} - set(given)):
+            built[name] = factory(name)  # a bad model spec fails here, before anything is stored
+        with RunStore(out) as store:
+            store.bind(spec.to_dict())
+            done = load(store)
+            if retry_errors:
+                done = {k: t for k, t in done.items() if t.stop_reason != "error"}
+            pending = _pending(spec, _roots(spec, instances), done)
+            pool = _Pool(spec, store, done, budget, on_rollout)
+            if pending:
+                limits = Limits(model_concurrency or concurrency, sandbox_concurrency or _pool_size())
+                ready = {name: limits.wrap(m) for name, m in {**given, **built}.items()}
+                run_id = store.start_run(command)
+                await pool.run(pending, ready, limits.executor(executor or default_executor()), run_id, concurrency)
+                store.finish_run(run_id)
+            stored = store.count()
+    finally:
+        for m in built.values():
+            await m.aclose()
+    return SynthSummary(FsPath(out), stored, pool.ran, pool.left, budget.reached(pool.calls, pool.tokens),
+                        pool.calls, pool.tokens, time.perf_counter() - started, notices)
+
+
+class _Pool:
+    """Workers taking rollouts from a queue that grows as parents finish; a budget check before each."""
+
+    def __init__(self, spec: SynthSpec, store: RunStore, done: dict[tuple[str, str, int], Trajectory],
+                 budget: Budget, on_rollout: Callable[[JobResult], None] | None) -> None:
+        self.spec, self.store, self.done, self.budget, self.on_rollout = spec, store, done, budget, on_rollout
+        self.calls = self.tokens = self.ran = self.left = 0
         for t in done.values():
-            c, n = spent(t)
-            calls, tokens = calls + c, tokens + n
-        pending = _pending(spec, _roots(spec, instances), done)
-        ran = 0
-        left = 0
-        if pending:
-            limits = Limits(model_concurrency or concurrency, sandbox_concurrency or _pool_size())
-            built: dict[str, ChatModel] = {}
-            limited: dict[str, ChatModel] = {}
-            given, factory = models or {}, model_factory or _default_factory(cache)
+            self._spend(t)
+        self.failures: list[Exception] = []
 
-            def model(name: str) -> ChatModel:
-                if name not in limited:
-                    inner = given[name] if name in given else built.setdefault(name, factory(name))
-                    limited[name] = limits.wrap(inner)
-                return limited[name]
+    def _spend(self, t: Trajectory) -> None:
+        c, n = spent(t)
+        self.calls, self.tokens = self.calls + c, self.tokens + n
 
-            run_code = limits.executor(executor or default_executor())
-            run_id = store.start_run(command)
-            queue: asyncio.Queue[Rollout] = asyncio.Queue()
-            for r in pending:
-                queue.put_nowait(r)
+    async def run(self, pending: list[Rollout], models: Mapping[str, ChatModel], executor: Executor,
+                  run_id: int, concurrency: int) -> None:
+        queue: asyncio.Queue[Rollout] = asyncio.Queue()
+        for r in pending:
+            queue.put_nowait(r)
+        workers = [asyncio.create_task(self._worker(queue, models, executor, run_id)) for _ in range(concurrency)]
+        try:
+            await queue.join()
+        finally:
+            for w in workers:
+                w.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
+        if self.failures:
+            raise self.failures[0]
 
-            async def work(r: Rollout) -> Trajectory:
-                from codesteer.steer import solve
-
-                task: ChatModel = model(spec.task_spec)
-                steer: ChatModel = SeededModel(model(spec.teacher), rollout_seed(spec.seed, r.instance.id, r.number))
-                code: Executor = run_code
-                if r.path:
-                    parent = done[(r.instance.task, r.instance.id, r.parent_number())]
-                    task, steer, code = branch_models(parent, r.path[-1][0], task, steer, code)
-                return await solve(r.instance, method="codesteer", task_model=task, steer_model=steer,
-                                   config=spec.steer, executor=code)
-
-            failures: list[Exception] = []
-
-            async def worker() -> None:
-                nonlocal calls, tokens, ran, left
-                while True:
-                    r = await queue.get()
-                    try:
-                        if failures or budget.reached(calls, tokens):
-                            left += 1
-                            continue
-                        job = Job(r.key(spec), r.instance)
-                        [result] = await run_jobs([job], lambda _j, r=r: work(r), store, concurrency=1,
-                                                  run_id=run_id, on_result=on_rollout)
-                        t = result.trajectory
-                        done[(r.instance.task, r.instance.id, r.number)] = t
-                        c, n = spent(t)
-                        calls, tokens, ran = calls + c, tokens + n, ran + 1
-                        for child in _children(spec, r, t):
-                            queue.put_nowait(child)
-                    except Exception as exc:  # the store failed: stop starting rollouts, report it
-                        failures.append(exc)
-                    finally:
-                        queue.task_done()
-
-            workers = [asyncio.create_task(worker()) for _ in range(concurrency)]
+    async def _worker(self, queue: asyncio.Queue[Rollout], models: Mapping[str, ChatModel], executor: Executor,
+                      run_id: int) -> None:
+        while True:
+            r = await queue.get()
             try:
-                await queue.join()
+                if self.failures or self.budget.reached(self.calls, self.tokens):
+                    self.left += 1
+                    continue
+                job = Job(r.key(self.spec), r.instance)
+                [result] = await run_jobs([job], lambda _job, r=r: self._solve(r, models, executor), self.store,
+                                          concurrency=1, run_id=run_id, on_result=self.on_rollout)
+                t = result.trajectory
+                self.done[(r.instance.task, r.instance.id, r.number)] = t
+                self._spend(t)
+                self.ran += 1
+                for child in _children(self.spec, r, t):
+                    queue.put_nowait(child)
+            except Exception as exc:  # the store failed: start nothing more, report it
+                self.failures.append(exc)
             finally:
-                for w in workers:
-                    w.cancel()
-                await asyncio.gather(*workers, return_exceptions=True)
-                for m in built.values():
-                    await m.aclose()
-            if failures:
-                raise failures[0]
-            store.finish_run(run_id)
-        stored = store.count()
-    return SynthSummary(FsPath(out), stored, ran, left, budget.reached(calls, tokens), calls, tokens,
-                        time.perf_counter() - started, notices)
+                queue.task_done()
+
+    async def _solve(self, r: Rollout, models: Mapping[str, ChatModel], executor: Executor) -> Trajectory:
+        from codesteer.steer import solve
+
+        spec = self.spec
+        task = models[spec.task_spec]
+        steer: ChatModel = SeededModel(models[spec.teacher], rollout_seed(spec.seed, r.instance.id, r.number))
+        if r.path:
+            parent = self.done[(r.instance.task, r.instance.id, r.parent_number())]
+            task, steer, executor = branch_models(parent, r.path[-1][0], task, steer, executor)
+        return await solve(r.instance, method="codesteer", task_model=task, steer_model=steer,
+                           config=spec.steer, executor=executor)
+
+
+
 
 
 def _pending(spec: SynthSpec, roots: list[Rollout], done: Mapping[tuple[str, str, int], Trajectory]) -> list[Rollout]:
