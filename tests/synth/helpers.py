@@ -33,11 +33,19 @@ def correct_answer() -> str:
     return get_task(TASK).solve(instance())
 
 
-def task_model(delay: float = 0.0) -> ScriptedModel:
+CHECK_MARK = "checks whether the proposed answer is correct"
+
+
+def task_model(delay: float = 0.0, write_code: bool = False) -> ScriptedModel:
+    """``write_code``: answer code instructions with a program, and self-check requests with one."""
     code, text = render("task_code").text, render("task_text").text
 
     def respond(messages: Sequence[Message]) -> str:
         last = messages[-1]["content"]
+        if CHECK_MARK in messages[0]["content"]:
+            return "```python\nprint('Correct')\n```"
+        if write_code and code in last:
+            return f"```python\nprint('{correct_answer()}')\n```"
         if code in last or "recompute" in last.lower():
             return f"Computed: {correct_answer()}"
         if text in last:
@@ -131,10 +139,10 @@ SFT = {
 
 
 async def run(spec: SynthSpec, script: Mapping[int, Mapping[int, str]], out: str, delay: float = 0.0,
-              **options: Any):
+              task: ChatModel | None = None, executor: Any = no_sandbox, **options: Any):
     teacher = Teacher(spec, script, delay)
-    summary = await run_synth_async(spec, out, models={"teacher": teacher, "task": task_model(delay)},
-                                    executor=no_sandbox, concurrency=2, sandbox_concurrency=1, **options)
+    summary = await run_synth_async(spec, out, models={"teacher": teacher, "task": task or task_model(delay)},
+                                    executor=executor, concurrency=2, sandbox_concurrency=1, **options)
     return summary, teacher
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from codesteer.sandbox.types import Execution, SandboxConfig
 from codesteer.steer.prompts import render
-from codesteer.synth import open_run, pairs
-from codesteer.synth.tree import build_tree, decode, encode
+from codesteer.synth import open_run, pairs, teacher_config
+from codesteer.synth.tree import build_tree, decode, encode, prompt_at
 
-from .helpers import FAILED, RECOMPUTE, TREE, failed_spec, instance, run, tree_spec
+from .helpers import FAILED, RECOMPUTE, TREE, failed_spec, instance, run, task_model, tree_spec
 
 
 def test_path_codes_round_trip() -> None:
@@ -52,6 +53,33 @@ async def test_tree_scores_and_pairs_match_hand_computation(tmp_path) -> None:
     # siblings really share the prefix: the branch replayed the root's first reply
     assert samples[111].conversation("task")[:2] == samples[0].conversation("task")[:2]
     assert found[1].prompt[1]["content"] == "<<<Code>>>"
+
+
+async def test_branches_replay_executions_and_checks_of_their_prefix(tmp_path) -> None:
+    """Each program "run" answers differently: a re-run instead of a replay would change the prompt."""
+    runs: list[str] = []
+
+    async def numbered(code: str, *, config: SandboxConfig) -> Execution:
+        runs.append(code)
+        printed = code.split("print('")[1].split("')")[0]  # the scripted programs only print a literal
+        return Execution(f"{printed}\nrun {len(runs)}\n", "", 0, "ok", 0.01, 0.01)
+
+    spec = tree_spec().with_(steer=teacher_config(max_rounds=2, self_check=True))
+    summary, _ = await run(spec, TREE, str(tmp_path), task=task_model(write_code=True), executor=numbered)
+    assert summary.stored == 4
+    spec, rollouts = open_run(tmp_path)
+    samples = rollouts[next(iter(rollouts))]
+    assert samples[0].rounds[1].execution["stdout"].startswith("<<<")  # code answered round 1
+    # 111 replays round 0 (the text reply and its self-check run) from the root
+    assert samples[111].rounds[0].self_check == samples[0].rounds[0].self_check
+    assert prompt_at(samples[111], 1) == prompt_at(samples[0], 1)
+    # 10111 replays 101's round 0: its code run and its check run
+    assert samples[10111].rounds[0].execution == samples[101].rounds[0].execution
+    assert prompt_at(samples[10111], 1) == prompt_at(samples[101], 1)
+    assert len(pairs(spec, rollouts)) == 2
+    # its round-0 guidance, reply and check were replayed, not asked again
+    assert [(c.conversation, c.round) for c in samples[10111].calls if c.cached] == [
+        ("steer", 0), ("task", 0), ("self_check:0", 0)]
 
 
 async def test_failed_mode_pairs_correct_resamples_against_the_original(tmp_path) -> None:
