@@ -21,6 +21,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path as FsPath
 
 from codesteer.eval.limits import Limits
@@ -77,7 +78,12 @@ class Rollout:
 
 @dataclass
 class SynthSummary:
-    """What a call did, and where the directory stands."""
+    """What a call did, and where the directory stands.
+
+    ``stored``: rollouts in the directory; ``ran_now``: run by this call; ``left``: planned
+    rollouts not started because the budget was reached (their branches are not planned yet);
+    ``calls``/``tokens``: spent by the whole directory.
+    """
 
     out: FsPath
     stored: int
@@ -105,15 +111,6 @@ def _roots(spec: SynthSpec, instances: list[Instance]) -> list[Rollout]:
 def load(store: RunStore) -> dict[tuple[str, str, int], Trajectory]:
     """Every stored rollout by (task, instance id, sample number)."""
     return {(row.key.task, row.key.instance_id, row.key.sample): t for row, t in store.iter_trajectories()}
-
-
-def _default_factory(cache: bool) -> ModelFactory:
-    def build(spec: str) -> ChatModel:
-        from codesteer.llm.spec import load_model
-
-        return load_model(spec, cache=cache)
-
-    return build
 
 
 async def run_synth_async(
@@ -145,7 +142,9 @@ async def run_synth_async(
     started = time.perf_counter()
     budget = budget or Budget()
     instances, notices = spec.instances()
-    given, factory = models or {}, model_factory or _default_factory(cache)
+    from codesteer.llm.spec import load_model
+
+    given, factory = models or {}, model_factory or partial(load_model, cache=cache)
     built: dict[str, ChatModel] = {}
     try:
         for name in sorted({spec.teacher, spec.task_spec} - set(given)):
