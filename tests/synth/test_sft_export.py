@@ -29,6 +29,14 @@ async def test_sft_keeps_the_shortest_correct_rollout_cleaned(tmp_path) -> None:
     assert len(sft_records(rollouts, keep=2, clean=False, per_task=1)) == 1
 
 
+async def test_identical_conversations_are_kept_once(tmp_path) -> None:
+    same = {0: "<<<Code>>>", 1: "<<<Return Answer>>>"}
+    await run(sft_spec(), {0: same, 1: same}, str(tmp_path))
+    _, rollouts = open_run(tmp_path)
+    assert len(next(iter(rollouts.values()))) == 2
+    assert len(sft_records(rollouts, keep=2)) == 1
+
+
 def test_balance_alternates_modes_under_a_cap() -> None:
     def rec(mode: str, i: int) -> SftRecord:
         return SftRecord("t", f"{mode}{i}", 0, mode, [{"role": "user", "content": str(i)}])

@@ -101,11 +101,12 @@ def select(rollouts: Iterable[tuple[int, Trajectory]], *, keep: int = 1, clean: 
     seen: set[str] = set()
     by_task: dict[str, list[SftRecord]] = {}
     for key in sorted(by_instance):
-        ranked = sorted(by_instance[key], key=lambda r: (r.rounds, _size(r.messages), r.sample))
-        for record in ranked[:keep]:
+        kept = 0
+        for record in sorted(by_instance[key], key=lambda r: (r.rounds, _size(r.messages), r.sample)):
             digest = json.dumps(record.messages, sort_keys=True)
-            if digest not in seen:
+            if kept < keep and digest not in seen:
                 seen.add(digest)
+                kept += 1
                 by_task.setdefault(record.task, []).append(record)
     return list(chain.from_iterable(balance(by_task[task], per_task) for task in sorted(by_task)))
 
