@@ -43,6 +43,8 @@ async def test_tree_scores_and_pairs_match_hand_computation(tmp_path) -> None:
     ]
     assert [p.gap for p in pairs(spec, rollouts, min_gap=15)] == [16.0]
     assert pairs(spec, rollouts, min_gap=16) == []  # the gap must exceed the threshold
+    with pytest.raises(ValueError, match="min_gap"):
+        pairs(spec, rollouts, min_gap=-1)
 
     prompt = found[0].prompt
     assert [m["role"] for m in prompt] == ["user", "assistant", "user"]

@@ -35,7 +35,7 @@ EXPORT_TO = typer.Option(None, "--export", help="Export folder (default: RUN/exp
 KEEP = typer.Option(1, "--keep", min=1, help="SFT: correct rollouts kept per instance, fewest rounds first.")
 CLEAN = typer.Option(True, "--clean/--no-clean", help="SFT: cut rounds after the first correct reply.")
 PER_TASK = typer.Option(None, "--per-task", min=1, help="SFT: most records per task (modes alternate).")
-MIN_GAP = typer.Option(0.0, "--min-gap", help="DPO: least score gap of a pair (strictly exceeded).")
+MIN_GAP = typer.Option(0.0, "--min-gap", min=0.0, help="DPO: least score gap of a pair (strictly exceeded).")
 
 
 def _fail(message: str) -> NoReturn:
@@ -125,6 +125,9 @@ def _open(run_dir: Path):
 def _export(run_dir: Path, to: Path | None, *, keep: int, clean: bool, per_task: int | None, min_gap: float) -> None:
     from codesteer.synth import pairs, sft_records, write_dpo, write_sft
 
+    from datasets import disable_progress_bars
+
+    disable_progress_bars()
     spec, rollouts = _open(run_dir)
     folder = to or run_dir / "export"
     if spec.kind == "sft":

@@ -38,6 +38,8 @@ def sft_records(rollouts: Rollouts, *, keep: int = 1, clean: bool = True, per_ta
 
 def pairs(spec: SynthSpec, rollouts: Rollouts, *, min_gap: float = 0.0) -> list[Pair]:
     """DPO pairs of every instance, scored as the spec's mode says (see :mod:`codesteer.synth.tree`)."""
+    if min_gap < 0:
+        raise ValueError("min_gap must be at least 0 (a negative gap would pair ties both ways)")
     derive = failed_pairs if spec.mode == "failed" else tree_pairs
     out: list[Pair] = []
     for (task, instance_id), samples in sorted(rollouts.items()):
