@@ -123,9 +123,9 @@ def _open(run_dir: Path):
 
 
 def _export(run_dir: Path, to: Path | None, *, keep: int, clean: bool, per_task: int | None, min_gap: float) -> None:
-    from codesteer.synth import pairs, sft_records, write_dpo, write_sft
-
     from datasets import disable_progress_bars
+
+    from codesteer.synth import pairs, sft_records, write_dpo, write_sft
 
     disable_progress_bars()
     spec, rollouts = _open(run_dir)

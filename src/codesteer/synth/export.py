@@ -5,7 +5,8 @@ For each kind (``sft`` or ``dpo``) a folder gets:
 - ``<kind>.jsonl``: TRL's conversational format, read directly by ``SFTTrainer`` (``messages``)
   and ``DPOTrainer`` (``prompt``/``chosen``/``rejected`` as message lists), and by
   ``codesteer train``;
-- ``<kind>_hf/``: the same records as a ``datasets.Dataset`` saved with ``save_to_disk``;
+- ``<kind>_hf/``: the same records as a ``datasets.Dataset`` saved with ``save_to_disk`` (not
+  written when there are no records);
 - ``<kind>_llamafactory.json``: LLaMA-Factory's multi-turn formats: SFT as alpaca records
   (``instruction`` = last user turn, ``output`` = last guidance, ``history`` = earlier
   ``[user, guidance]`` pairs), as the original registered its data; DPO as sharegpt ranking
@@ -17,6 +18,7 @@ For each kind (``sft`` or ``dpo``) a folder gets:
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -65,6 +67,7 @@ def _write(folder: Path, kind: str, trl: list[dict[str, Any]], llamafactory: lis
     folder.mkdir(parents=True, exist_ok=True)
     paths = {"jsonl": folder / f"{kind}.jsonl", "hf": folder / f"{kind}_hf",
              "llamafactory": folder / f"{kind}_llamafactory.json", "dataset_info": folder / "dataset_info.json"}
+    shutil.rmtree(paths["hf"], ignore_errors=True)  # never leave an earlier export's records behind
     paths["jsonl"].write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in trl), encoding="utf-8")
     if trl:
         Dataset.from_list(trl).save_to_disk(str(paths["hf"]))
