@@ -72,3 +72,20 @@ async def test_the_trained_checkpoint_answers_through_the_model_layer(trained) -
     assert completion.completion_tokens > 0
     assert completion.prompt_tokens > 5
     assert completion.model == f"hf:{result.final_checkpoint}"
+
+
+async def test_the_trained_steering_model_runs_in_the_engine(trained) -> None:
+    """The checkpoint steers one CodeSteer round of a scripted task model (the sandbox runs the code)."""
+    from codesteer.llm.hf import TransformersModel
+    from codesteer.llm.scripted import ScriptedModel
+    from codesteer.steer import SteerConfig, solve
+
+    result, _ = trained
+    steerer = TransformersModel(str(result.final_checkpoint))
+    task_model = ScriptedModel(["```python\nprint('<<<6>>>')\n```"], repeat_last=True)
+    config = SteerConfig(max_rounds=1, self_check=False, steer_style="finetuned").capped(8)
+    trajectory = await solve("What is 1+2+3?", task_model=task_model, steer_model=steerer, config=config)
+    steer_calls = [c for c in trajectory.calls if c.conversation == "steer"]
+    assert steer_calls and all(c.model == steerer.name for c in steer_calls)
+    assert trajectory.steer_style == "finetuned"
+    assert trajectory.final is not None and trajectory.final.answer == "6"
