@@ -31,7 +31,8 @@ from codesteer.steer.protocol import parse
         ("Better in words. <<<Text>>", False, "text", "", True),
         ("<<<Return Answer", False, "return_answer", "", True),
         ("<<<Terminate>>", True, "code", "", True),
-        ("<<<Code>> and then more prose", False, "guidance", "<<<Code>> and then more prose", True),
+        ("<<<Return Answer>>\ndef f():\n    pass", False, "return_answer", "", True),
+        ("<<<Code and more", False, "guidance", "<<<Code and more", True),
         ("<<<Write a loop>>", False, "guidance", "<<<Write a loop>>", True),
     ],
 )

@@ -10,7 +10,8 @@ Malformed outputs (no ``<<<...>>>`` block, an empty block, or a stop action in r
 there is nothing to return yet) are counted, and fall back as follows:
 
 * no block, but an opening ``<<<`` followed by exactly an action word and an incomplete
-  closing (``<<<Code>>``, ``<<<Return Answer``: small models drop a bracket): that action;
+  closing (``<<<Code>>``, ``<<<Return Answer`` at a line's end: small models drop a bracket):
+  that action, whatever text follows;
 * no block but some text: the whole text is used as free-form guidance (what a fine-tuned
   steerer that forgot the wrapper meant);
 * round 0, empty or a stop action: the standard "answer with code" instruction;
@@ -26,7 +27,7 @@ from typing import Literal
 Action = Literal["code", "text", "return_answer", "terminate", "guidance"]
 
 _BLOCK = re.compile(r"<<<(.*?)>>>", re.DOTALL)
-_BROKEN_BLOCK = re.compile(r"<<<\s*([A-Za-z][A-Za-z ]*?)\s*\.?\s*(?:>{1,2})?\s*$")
+_BROKEN_BLOCK = re.compile(r"<<<[ \t]*([A-Za-z][A-Za-z ]*?)[ \t]*\.?[ \t]*(?:>{1,2}|\n|$)")
 _WORDS: dict[str, Action] = {
     "code": "code",
     "text": "text",
@@ -51,9 +52,9 @@ def parse(text: str, *, opening: bool = False) -> Decision:
     blocks = _BLOCK.findall(text)
     if not blocks:
         stripped = text.strip()
-        broken = _BROKEN_BLOCK.search(stripped)
+        broken = _BROKEN_BLOCK.findall(stripped)
         if broken:
-            action = _WORDS.get(" ".join(broken.group(1).lower().split()))
+            action = _WORDS.get(" ".join(broken[-1].lower().split()))
             if action is not None:
                 if opening and action in STOP_ACTIONS:
                     return Decision("code", malformed=True, reason=f"{action} in round 0: nothing to return yet")
