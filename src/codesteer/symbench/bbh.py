@@ -18,15 +18,17 @@ Answers are read as a fair human grader reads them, and no more leniently:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from codesteer.symbench.answers import AnswerFormatError
 from codesteer.symbench.task import RELEASED_ANSWER, Instance, OriginalDataError, OriginalItem, Verdict
 
 if TYPE_CHECKING:
     from codesteer.symbench.task import Task
+
+T = TypeVar("T")
 
 #: The line the original runner appended to every BBH input.
 ANSWER_INSTRUCTION = "Output final answer with the format <<<answer>>>."
@@ -72,6 +74,15 @@ def released_fields(item: OriginalItem) -> tuple[str, str]:
     if not isinstance(target, str) or not target.strip():
         raise OriginalDataError(f"{item.item_id}: no 'target' answer")
     return text, target.strip()
+
+
+def parse_released(item: OriginalItem, parse: Callable[[str], T]) -> T:
+    """``parse`` applied to a released example's ``input``; its ``ValueError`` becomes ``OriginalDataError``."""
+    text, _ = released_fields(item)
+    try:
+        return parse(text)
+    except ValueError as exc:
+        raise OriginalDataError(f"{item.item_id}: {exc}") from exc
 
 
 def released_instance(task: Task, item: OriginalItem, data: dict[str, Any],

@@ -7,6 +7,7 @@ items, read by ``from_original`` from the release or from :mod:`codesteer.symben
 from __future__ import annotations
 
 import random
+from abc import abstractmethod
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError
@@ -31,15 +32,32 @@ class DatasetTask(Task):
     def solve(self, instance: Instance) -> str:
         raise NotImplementedError(f"{self.name} has no reference solver: it is judged against its dataset's answer")
 
-    def _instance(self, item: OriginalItem, question: str, data: dict[str, Any]) -> Instance:
+    def check(self, instance: Instance, answer: str) -> Verdict:
+        if not answer.strip():
+            raise AnswerFormatError("empty answer")
+        reason = self._mismatch(instance, answer)
+        return Verdict.wrong(reason, answer) if reason else Verdict.right(answer)
+
+    def from_original(self, item: OriginalItem) -> Instance:
+        if isinstance(item.solution, Exception):
+            raise OriginalDataError(f"{item.item_id}: {item.solution}")
+        problem, data = self._read(item)
         return Instance(
             task=self.name,
             id=item.item_id,
-            question=question,
+            question=f"{problem}\n{ANSWER_SUFFIX}",
             data=data,
             complexity=dict(item.complexity),
             source="original:" + item.item_id,
         )
+
+    @abstractmethod
+    def _mismatch(self, instance: Instance, answer: str) -> str | None:
+        """Why a non-empty ``answer`` is wrong, or ``None`` when it matches the dataset's answer."""
+
+    @abstractmethod
+    def _read(self, item: OriginalItem) -> tuple[str, dict[str, Any]]:
+        """A dataset item's problem text and the judge's data (``OriginalDataError`` if unreadable)."""
 
 
 class MathTask(DatasetTask):
@@ -56,20 +74,14 @@ class MathTask(DatasetTask):
         if "name" in cls.__dict__:
             register_layout(cls.name, iter_json_file_items)
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
-        if not answer.strip():
-            raise AnswerFormatError("empty answer")
+    def _mismatch(self, instance: Instance, answer: str) -> str | None:
         gold = instance.data["answer"]
-        if equivalent(answer, gold):
-            return Verdict.right(answer)
-        return Verdict.wrong(f"not equivalent to the reference answer {gold}", answer)
+        return None if equivalent(answer, gold) else f"not equivalent to the reference answer {gold}"
 
-    def from_original(self, item: OriginalItem) -> Instance:
-        if isinstance(item.solution, Exception):
-            raise OriginalDataError(f"{item.item_id}: {item.solution}")
+    def _read(self, item: OriginalItem) -> tuple[str, dict[str, Any]]:
         problem = item.record.get("problem")
         gold = last_boxed(item.solution) if isinstance(item.solution, str) else None
         if not problem or gold is None:
             raise OriginalDataError(f"{item.item_id}: needs a problem and a solution with a \\boxed answer")
-        data = {"answer": gold, "level": item.record.get("level"), "subject": self.subject, RELEASED_ANSWER: gold}
-        return self._instance(item, f"{problem}\n{ANSWER_SUFFIX}", data)
+        return problem, {"answer": gold, "level": item.record.get("level"), "subject": self.subject,
+                         RELEASED_ANSWER: gold}

@@ -7,7 +7,8 @@ applying each method at most ``once`` when its turn comes (String Splitting, Syn
 Decomposition) or as many times as possible (String Synthesis's released semantics). The one
 simulator is used by those tasks' generators, reference solvers and judges.
 
-:func:`parse_counts` reads a list of counts in the formats the three questions ask for.
+:func:`parse_counts` reads a list of counts in the formats the three questions ask for, and
+:func:`judge_counts` judges such an answer against the simulated counts.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from codesteer.symbench.answers import AnswerFormatError, parse_literal
+from codesteer.symbench.task import Verdict
 
 #: Safety bound on single applications in ``once`` mode (generated instances stay far below).
 MAX_STEPS = 1_000_000
@@ -111,9 +113,11 @@ def parse_counts(answer: str, expected: int) -> list[int]:
     return counts
 
 
-def compare_counts(names: Sequence[str], expected: Sequence[int], given: Sequence[int]) -> str | None:
-    """``None`` when equal, else a reason naming the first wrong count."""
+def judge_counts(names: Sequence[str], expected: Sequence[int], answer: str) -> Verdict:
+    """Judge an answer listing one count per name against the simulated ``expected`` counts; a wrong
+    verdict names the first wrong count."""
+    given = parse_counts(answer, len(expected))
     for name, want, got in zip(names, expected, given, strict=True):
         if want != got:
-            return f"{name} should be {want}, not {got}, after running the methods to the end"
-    return None
+            return Verdict.wrong(f"{name} should be {want}, not {got}, after running the methods to the end", answer)
+    return Verdict.right(answer)

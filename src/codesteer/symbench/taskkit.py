@@ -1,27 +1,60 @@
-"""Small helpers shared by several SymBench task modules (mixtures, flat lists, grids).
+"""Small helpers shared by several SymBench task modules (released items, mixtures, flat lists, grids).
 
-``weighted`` builds a per-instance mixture with the released frequencies; ``parse_flat``
-reads a row-major comma list answer; ``rows_text`` / ``rotate_cw`` / ``windows`` are the grid
-operations the grid tasks use for their questions, solvers and judges.
+``and_list`` writes an English list; ``released_solution`` / ``released_instance`` read a released ``sample_<i>/`` item and build the
+``Instance`` its reader returns; ``weighted`` builds a per-instance mixture with the released
+frequencies; ``parse_flat`` reads a row-major comma list answer; ``rows_text`` / ``rotate_cw`` /
+``windows`` are the grid operations the grid tasks use for their questions, solvers and judges;
+``solve_all_different`` is the constraint search of the assignment puzzles.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from codesteer.symbench.answers import AnswerFormatError, parse_list
-from codesteer.symbench.task import OneOf, Verdict
+from codesteer.symbench.task import Instance, OneOf, OriginalDataError, OriginalItem, Verdict
+
+if TYPE_CHECKING:
+    from codesteer.symbench.task import Task
 
 T = TypeVar("T")
 
 
 def weighted(*pairs: tuple[Any, int]) -> OneOf:
     """A ``OneOf`` drawing each value with probability proportional to its count."""
-    values: list[Any] = []
-    for value, count in pairs:
-        values.extend([value] * count)
-    return OneOf(*values)
+    return OneOf(*[value for value, count in pairs for _ in range(count)])
+
+
+def and_list(parts: Sequence[str]) -> str:
+    """``parts`` as an English list: ``a``, ``a and b``, ``a, b and c``."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def released_solution(item: OriginalItem) -> dict[str, Any]:
+    """The item's parsed ``solution.json`` (a dict), raising ``OriginalDataError`` when absent."""
+    if item.question is None:
+        raise OriginalDataError(f"{item.item_id}: no question.txt")
+    if isinstance(item.solution, Exception):
+        raise OriginalDataError(f"{item.item_id}: {item.solution}")
+    if not isinstance(item.solution, dict):
+        raise OriginalDataError(f"{item.item_id}: solution.json is missing or not an object")
+    return item.solution
+
+
+def released_instance(task: Task, item: OriginalItem, data: dict[str, Any],
+                      complexity: dict[str, Any] | None = None) -> Instance:
+    """The ``Instance`` of a released item: its question verbatim, ``data``, and ``complexity``
+    (what the task measured) plus the release's own ``complexity`` figure."""
+    solution = item.solution if isinstance(item.solution, dict) else {}
+    return Instance(
+        task=task.name,
+        id=item.item_id,
+        question=item.question or "",
+        data=data,
+        complexity={**(complexity or {}), "complexity": solution.get("complexity")},
+        source="original:" + item.item_id,
+    )
 
 
 def parse_flat(answer: str, length: int, item: Callable[[Any], T], what: str) -> list[T]:

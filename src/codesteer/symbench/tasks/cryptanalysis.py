@@ -48,6 +48,7 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
+from codesteer.symbench.taskkit import and_list
 
 #: One group's feedback: (right place, wrong place, incorrect count, shared direction or "").
 GroupFeedback = tuple[int, int, int, str]
@@ -174,14 +175,10 @@ def question_text(conditions: Sequence[tuple[str, Any]], digits: int, letters: i
     names = _PLACEHOLDERS[: digits + letters]
     shown = ", ".join(f'"{c}"' for c in names)
     lines.append(
-        f"Please provide your answer in the format <<< [{shown}] >>> where {_join(names[:digits])} "
-        f"are the numbers and {_join(names[digits:])} are the letters of the password."
+        f"Please provide your answer in the format <<< [{shown}] >>> where {and_list(names[:digits])} "
+        f"are the numbers and {and_list(names[digits:])} are the letters of the password."
     )
     return "\n".join(lines) + "\n"
-
-
-def _join(names: str) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def parse_password(answer: str, size: int) -> str:

@@ -37,7 +37,15 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
-from codesteer.symbench.taskkit import compare_flat, flatten, int_item, parse_flat, rows_text
+from codesteer.symbench.taskkit import (
+    compare_flat,
+    flatten,
+    int_item,
+    parse_flat,
+    released_instance,
+    released_solution,
+    rows_text,
+)
 
 STEPS = {"u": (-1, 0), "d": (1, 0), "l": (0, -1), "r": (0, 1)}
 _REDRAWS = 50
@@ -135,9 +143,7 @@ class Game2048(Task):
         return f"<<<{rows_text(result, ', ')}>>>"
 
     def from_original(self, item: OriginalItem) -> Instance:
-        sol = item.solution
-        if not isinstance(sol, dict) or not item.question:
-            raise OriginalDataError(f"{item.item_id}: needs question.txt and a solution.json object")
+        sol = released_solution(item)
         try:
             grid = [[int(v) for v in row] for row in sol["grid"]]
             start = [int(v) for v in sol["start_pos"]]
@@ -150,11 +156,5 @@ class Game2048(Task):
             raise OriginalDataError(f"{item.item_id}: grid not square or start outside it")
         if not re.fullmatch(r"[udlr]*", moves):
             raise OriginalDataError(f"{item.item_id}: moves {moves!r} use letters other than u/d/l/r")
-        return Instance(
-            task=self.name,
-            id=item.item_id,
-            question=item.question,
-            data={"grid": grid, "start": start, "moves": moves, RELEASED_ANSWER: gold},
-            complexity={"size": [n, len(moves)], "complexity": sol.get("complexity")},
-            source="original:" + item.item_id,
-        )
+        data = {"grid": grid, "start": start, "moves": moves, RELEASED_ANSWER: gold}
+        return released_instance(self, item, data, {"size": [n, len(moves)]})

@@ -13,12 +13,12 @@ unless both of its verdicts were exactly "False"; ours computes the comparison.
 from __future__ import annotations
 
 import math
+from typing import Any
 
-from codesteer.symbench.answers import AnswerFormatError
-from codesteer.symbench.dataset_tasks import ANSWER_SUFFIX, DatasetTask
+from codesteer.symbench.dataset_tasks import DatasetTask
 from codesteer.symbench.external import format_number, numeric_close, read_number
 from codesteer.symbench.original import iter_jsonl_items, register_layout
-from codesteer.symbench.task import RELEASED_ANSWER, Instance, OriginalDataError, OriginalItem, Verdict
+from codesteer.symbench.task import RELEASED_ANSWER, Instance, OriginalDataError, OriginalItem
 
 
 class GsmHard(DatasetTask):
@@ -28,18 +28,13 @@ class GsmHard(DatasetTask):
     answer_format = "<<<number>>>, correct within a relative 1e-3 of the dataset's target"
     original_dirs = ("gsmhardv2.jsonl",)
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
-        if not answer.strip():
-            raise AnswerFormatError("empty answer")
-        value = read_number(answer)
-        target = instance.data["target"]
+    def _mismatch(self, instance: Instance, answer: str) -> str | None:
+        value, target = read_number(answer), instance.data["target"]
         if numeric_close(value, target):
-            return Verdict.right(answer)
-        return Verdict.wrong(f"{format_number(value)} is not within a relative 1e-3 of {format_number(target)}", answer)
+            return None
+        return f"{format_number(value)} is not within a relative 1e-3 of {format_number(target)}"
 
-    def from_original(self, item: OriginalItem) -> Instance:
-        if isinstance(item.solution, Exception):
-            raise OriginalDataError(f"{item.item_id}: {item.solution}")
+    def _read(self, item: OriginalItem) -> tuple[str, dict[str, Any]]:
         question = item.record.get("input")
         try:
             target = float(item.record["target"])
@@ -47,8 +42,7 @@ class GsmHard(DatasetTask):
             raise OriginalDataError(f"{item.item_id}: no numeric 'target'") from exc
         if not question or not math.isfinite(target):
             raise OriginalDataError(f"{item.item_id}: needs an 'input' and a finite 'target'")
-        data = {"target": target, RELEASED_ANSWER: format_number(target)}
-        return self._instance(item, f"{question}\n{ANSWER_SUFFIX}", data)
+        return question, {"target": target, RELEASED_ANSWER: format_number(target)}
 
 
 register_layout(GsmHard.name, iter_jsonl_items)

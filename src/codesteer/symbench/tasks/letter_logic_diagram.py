@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError
-from codesteer.symbench.released import released_instance, released_solution, weighted
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -43,6 +42,7 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
+from codesteer.symbench.taskkit import released_instance, released_solution, weighted
 
 Grid = list[list[str | None]]
 _ROW_RE = re.compile(r"\[([^\[\]]*)\]")

@@ -19,7 +19,6 @@ import random
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError, parse_list
-from codesteer.symbench.released import released_instance, released_solution, weighted
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -29,6 +28,7 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
+from codesteer.symbench.taskkit import released_instance, released_solution, weighted
 
 Grid = list[list[int]]
 Cell = tuple[int, int]

@@ -26,7 +26,6 @@ from collections import Counter
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import parse_int
-from codesteer.symbench.released import released_instance, released_solution, weighted
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -36,6 +35,7 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
+from codesteer.symbench.taskkit import released_instance, released_solution, weighted
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 PASS, PENG, CHI = 0, 1, 2

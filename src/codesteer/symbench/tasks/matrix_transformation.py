@@ -35,7 +35,15 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
-from codesteer.symbench.taskkit import compare_flat, flatten, parse_flat, rotate_cw, rows_text
+from codesteer.symbench.taskkit import (
+    compare_flat,
+    flatten,
+    parse_flat,
+    released_instance,
+    released_solution,
+    rotate_cw,
+    rows_text,
+)
 
 CONTENTS = {
     "letters": string.ascii_uppercase,
@@ -113,9 +121,7 @@ class MatrixTransformation(Task):
         return "<<<" + ",".join(flatten(rotate_cw(instance.data["matrix"]))) + ">>>"
 
     def from_original(self, item: OriginalItem) -> Instance:
-        sol = item.solution
-        if not isinstance(sol, dict) or not item.question:
-            raise OriginalDataError(f"{item.item_id}: needs question.txt and a solution.json object")
+        sol = released_solution(item)
         try:
             grid = [[str(c) for c in row] for row in sol["matrix"]]
             gold = str(sol["formatted_solution"])
@@ -123,11 +129,5 @@ class MatrixTransformation(Task):
             raise OriginalDataError(f"{item.item_id}: malformed solution.json ({exc})") from exc
         if not grid or any(len(r) != len(grid[0]) for r in grid):
             raise OriginalDataError(f"{item.item_id}: matrix is not rectangular")
-        return Instance(
-            task=self.name,
-            id=item.item_id,
-            question=item.question,
-            data={"matrix": grid, RELEASED_ANSWER: gold},
-            complexity={"matrix": [len(grid), len(grid[0])], "complexity": sol.get("complexity")},
-            source="original:" + item.item_id,
-        )
+        data = {"matrix": grid, RELEASED_ANSWER: gold}
+        return released_instance(self, item, data, {"matrix": [len(grid), len(grid[0])]})

@@ -34,12 +34,12 @@ from typing import Any, ClassVar
 from codesteer.symbench.bbh import (
     bbh_path,
     check_binary,
-    released_fields,
+    parse_released,
     released_instance,
     with_instruction,
 )
 from codesteer.symbench.original import iter_bbh_items, register_layout
-from codesteer.symbench.task import Instance, Knob, OneOf, OriginalDataError, OriginalItem, Task, Verdict
+from codesteer.symbench.task import Instance, Knob, OneOf, OriginalItem, Task, Verdict
 from codesteer.symbench.taskkit import weighted
 
 YES_SHARE = 0.42
@@ -237,11 +237,7 @@ class Navigate(Task):
         return f"<<<{answer_of(instance.data['moves'])}>>>"
 
     def from_original(self, item: OriginalItem) -> Instance:
-        text, _ = released_fields(item)
-        try:
-            moves, face_forward = parse_walk(text)
-        except ValueError as exc:
-            raise OriginalDataError(f"{item.item_id}: {exc}") from exc
+        moves, face_forward = parse_released(item, parse_walk)
         complexity = {"mode": "forward" if face_forward else "turning", "instructions": len(moves)}
         data = {"moves": moves, "face_forward": face_forward, "target": answer_of(moves)}
         return released_instance(self, item, data, complexity)

@@ -43,6 +43,7 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
+from codesteer.symbench.taskkit import released_instance, released_solution
 
 SYMBOLS = "~&@%#$"
 _TOKEN = re.compile(r"\s*(\d+|[()]|[^\s\d()])")
@@ -272,9 +273,7 @@ class NewOperator(Task):
         return f"<<<{_fmt(evaluate(tree, instance.data['operators']))}>>>"
 
     def from_original(self, item: OriginalItem) -> Instance:
-        sol = item.solution
-        if not isinstance(sol, dict) or not item.question:
-            raise OriginalDataError(f"{item.item_id}: needs question.txt and a solution.json object")
+        sol = released_solution(item)
         match = re.search(r"Calculate (.+?)\.\s*\n", item.question)
         try:
             ops = {str(k): str(v) for k, v in sol["operator_definitions"].items()}
@@ -286,12 +285,5 @@ class NewOperator(Task):
         except (KeyError, TypeError, ValueError, AttributeError, ZeroDivisionError) as exc:
             raise OriginalDataError(f"{item.item_id}: unreadable item ({exc})") from exc
         gold_text = str(int(gold)) if gold.denominator == 1 else repr(float(gold))
-        return Instance(
-            task=self.name,
-            id=item.item_id,
-            question=item.question,
-            data={"operators": ops, "expression": match.group(1), RELEASED_ANSWER: gold_text},
-            complexity={"size": [len(ops), count_operations(tree)],
-                        "complexity": sol.get("complexity")},
-            source="original:" + item.item_id,
-        )
+        data = {"operators": ops, "expression": match.group(1), RELEASED_ANSWER: gold_text}
+        return released_instance(self, item, data, {"size": [len(ops), count_operations(tree)]})

@@ -37,7 +37,7 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
-from codesteer.symbench.taskkit import int_item, rows_text
+from codesteer.symbench.taskkit import int_item, released_instance, released_solution, rows_text
 
 _ATTEMPTS = 1000
 Square = tuple[int, int, int]  # bottom-right row, bottom-right column, side
@@ -161,9 +161,7 @@ class PatternRecognition(Task):
         return f"<<<[{r}, {c}]>>>"
 
     def from_original(self, item: OriginalItem) -> Instance:
-        sol = item.solution
-        if not isinstance(sol, dict) or not item.question:
-            raise OriginalDataError(f"{item.item_id}: needs question.txt and a solution.json object")
+        sol = released_solution(item)
         block = re.search(r"If the matrix is\s*\n(.*?)\n\s*\n\s*Please provide", item.question, re.DOTALL)
         if not block:
             raise OriginalDataError(f"{item.item_id}: no matrix found in the question")
@@ -174,11 +172,5 @@ class PatternRecognition(Task):
             gold = [int(sol["row"]), int(sol["column"])]
         except (KeyError, TypeError, ValueError) as exc:
             raise OriginalDataError(f"{item.item_id}: malformed solution.json ({exc})") from exc
-        return Instance(
-            task=self.name,
-            id=item.item_id,
-            question=item.question,
-            data={"grid": grid, RELEASED_ANSWER: f"[{gold[0]}, {gold[1]}]"},
-            complexity={"size": [len(grid), len(grid[0])], "complexity": sol.get("complexity")},
-            source="original:" + item.item_id,
-        )
+        data = {"grid": grid, RELEASED_ANSWER: f"[{gold[0]}, {gold[1]}]"}
+        return released_instance(self, item, data, {"size": [len(grid), len(grid[0])]})

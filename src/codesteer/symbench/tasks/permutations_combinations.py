@@ -40,7 +40,7 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
-from codesteer.symbench.taskkit import solve_all_different
+from codesteer.symbench.taskkit import released_instance, released_solution, solve_all_different
 
 KINDS = ("at", "not_at", "left", "right", "adjacent")
 _PATTERNS = {
@@ -190,9 +190,7 @@ class PermutationsCombinations(Task):
         return "<<<[" + ", ".join(f'"{b}"' for b in order) + "]>>>"
 
     def from_original(self, item: OriginalItem) -> Instance:
-        sol = item.solution
-        if not isinstance(sol, dict) or not item.question:
-            raise OriginalDataError(f"{item.item_id}: needs question.txt and a solution.json object")
+        sol = released_solution(item)
         try:
             books = [str(b) for b in sol["items"]]
             lines = str(sol["constraints_text"]).strip().splitlines()
@@ -200,15 +198,8 @@ class PermutationsCombinations(Task):
         except (KeyError, TypeError) as exc:
             raise OriginalDataError(f"{item.item_id}: malformed solution.json ({exc})") from exc
         constraints = [_parse_line(item.item_id, line) for line in lines if line.strip()]
-        return Instance(
-            task=self.name,
-            id=item.item_id,
-            question=item.question,
-            data={"books": books, "constraints": constraints,
-                  RELEASED_ANSWER: "[" + ", ".join(f'"{b}"' for b in gold) + "]"},
-            complexity={"size": [len(books), len(constraints)], "complexity": sol.get("complexity")},
-            source="original:" + item.item_id,
-        )
+        data = {"books": books, "constraints": constraints, RELEASED_ANSWER: "[" + ", ".join(f'"{b}"' for b in gold) + "]"}
+        return released_instance(self, item, data, {"size": [len(books), len(constraints)]})
 
 
 def _parse_line(item_id: str, line: str) -> Constraint:

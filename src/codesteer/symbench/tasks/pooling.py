@@ -34,7 +34,16 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
-from codesteer.symbench.taskkit import flatten, int_item, parse_flat, rows_text, weighted, windows
+from codesteer.symbench.taskkit import (
+    flatten,
+    int_item,
+    parse_flat,
+    released_instance,
+    released_solution,
+    rows_text,
+    weighted,
+    windows,
+)
 
 TYPES = {"max": "max", "average": "average", "avg": "average"}
 TOLERANCE = Fraction(5, 1000)
@@ -135,9 +144,7 @@ class Pooling(Task):
         return "<<<" + ",".join(_fmt(v) for v in pool(data["matrix"], data["window"], data["type"])) + ">>>"
 
     def from_original(self, item: OriginalItem) -> Instance:
-        sol = item.solution
-        if not isinstance(sol, dict) or not item.question:
-            raise OriginalDataError(f"{item.item_id}: needs question.txt and a solution.json object")
+        sol = released_solution(item)
         try:
             matrix = [[int(v) for v in row] for row in sol["matrix"]]
             k = int(sol["window_size"])
@@ -147,12 +154,6 @@ class Pooling(Task):
             raise OriginalDataError(f"{item.item_id}: malformed solution.json ({exc})") from exc
         if not 1 <= k < len(matrix) or any(len(r) != len(matrix) for r in matrix):
             raise OriginalDataError(f"{item.item_id}: matrix is not square or window does not fit")
-        return Instance(
-            task=self.name,
-            id=item.item_id,
-            question=item.question,
-            data={"matrix": matrix, "window": k, "type": kind, RELEASED_ANSWER: gold},
-            complexity={"pool": [len(matrix), k, kind], "complexity": sol.get("complexity")},
-            source="original:" + item.item_id,
-        )
+        data = {"matrix": matrix, "window": k, "type": kind, RELEASED_ANSWER: gold}
+        return released_instance(self, item, data, {"pool": [len(matrix), k, kind]})
 

@@ -32,7 +32,7 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
-from codesteer.symbench.taskkit import weighted
+from codesteer.symbench.taskkit import and_list, released_instance, released_solution, weighted
 
 _COUNT_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
 
@@ -48,10 +48,6 @@ def run_score(sequence: str, rules: list[dict[str, Any]]) -> int:
     return total
 
 
-def _letters_phrase(letters: list[str]) -> str:
-    return ", ".join(letters[:-1]) + " and " + letters[-1] if len(letters) > 1 else letters[0]
-
-
 def question_text(sequence: str, rules: list[dict[str, Any]]) -> str:
     lines = [
         f"{i}. If there are {_COUNT_WORDS.get(r['min_consecutive'], str(r['min_consecutive']))} "
@@ -60,7 +56,7 @@ def question_text(sequence: str, rules: list[dict[str, Any]]) -> str:
     ]
     letters = [r["letter"] for r in rules]
     return (
-        f"The initial total score is 0. Given a string consisting of letters {_letters_phrase(letters)}, "
+        f"The initial total score is 0. Given a string consisting of letters {and_list(letters)}, "
         "scan from front to back:\n\n" + "\n".join(lines) + "\n\n"
         f"What is the total score of the string {sequence}?\n"
         "Return your answer with the format <<<number>>>, like <<<5>>> means the total score is 5."
@@ -114,9 +110,7 @@ class StatisticalCounting(Task):
         return f"<<<{run_score(instance.data['sequence'], instance.data['rules'])}>>>"
 
     def from_original(self, item: OriginalItem) -> Instance:
-        sol = item.solution
-        if not isinstance(sol, dict) or not item.question:
-            raise OriginalDataError(f"{item.item_id}: needs question.txt and a solution.json object")
+        sol = released_solution(item)
         try:
             sequence = str(sol["sequence"])
             rules = [
@@ -127,11 +121,5 @@ class StatisticalCounting(Task):
             gold = int(sol["solution"])
         except (KeyError, TypeError, ValueError) as exc:
             raise OriginalDataError(f"{item.item_id}: malformed solution.json ({exc})") from exc
-        return Instance(
-            task=self.name,
-            id=item.item_id,
-            question=item.question,
-            data={"sequence": sequence, "rules": rules, RELEASED_ANSWER: json.dumps(gold)},
-            complexity={"size": [len(sequence), len(rules)], "complexity": sol.get("complexity")},
-            source="original:" + item.item_id,
-        )
+        data = {"sequence": sequence, "rules": rules, RELEASED_ANSWER: json.dumps(gold)}
+        return released_instance(self, item, data, {"size": [len(sequence), len(rules)]})

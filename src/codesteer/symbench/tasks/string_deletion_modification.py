@@ -24,7 +24,6 @@ import random
 import re
 from typing import Any, ClassVar
 
-from codesteer.symbench.released import released_instance, released_solution
 from codesteer.symbench.rewriting import BY_TEXT, POOL, RewriteLimitError, Rule, first_applicable, rewrite
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
@@ -35,6 +34,7 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
+from codesteer.symbench.taskkit import released_instance, released_solution
 
 _TRIES = 500
 _STRING_RE = re.compile(r'For the string "([^"]*)"')

@@ -21,7 +21,6 @@ import re
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError
-from codesteer.symbench.released import released_instance, released_solution
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -31,6 +30,7 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
+from codesteer.symbench.taskkit import released_instance, released_solution
 
 ALPHABET = "ABCDE"
 #: Trigger substring -> letter inserted after it, in the order the question lists them.

@@ -24,7 +24,7 @@ import random
 import re
 from typing import Any, ClassVar
 
-from codesteer.symbench.item_exchange import Method, compare_counts, parse_counts, run_cycle
+from codesteer.symbench.item_exchange import Method, judge_counts, run_cycle
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -123,9 +123,7 @@ class StringSplitting(Task):
 
     def check(self, instance: Instance, answer: str) -> Verdict:
         expected = final_counts(*instance.data["start"])
-        given = parse_counts(answer, len(ITEMS))
-        reason = compare_counts(ITEMS, expected, given)
-        return Verdict.wrong(reason, answer) if reason else Verdict.right(answer)
+        return judge_counts(ITEMS, expected, answer)
 
     def solve(self, instance: Instance) -> str:
         counts = final_counts(*instance.data["start"])

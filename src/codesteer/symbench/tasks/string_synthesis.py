@@ -27,7 +27,7 @@ import random
 import re
 from typing import Any, ClassVar
 
-from codesteer.symbench.item_exchange import Method, compare_counts, parse_counts, run_cycle
+from codesteer.symbench.item_exchange import Method, judge_counts, run_cycle
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -109,9 +109,7 @@ class StringSynthesis(Task):
 
     def check(self, instance: Instance, answer: str) -> Verdict:
         expected = final_counts(*instance.data["start"])
-        given = parse_counts(answer, len(BLOCKS))
-        reason = compare_counts(BLOCKS, expected, given)
-        return Verdict.wrong(reason, answer) if reason else Verdict.right(answer)
+        return judge_counts(BLOCKS, expected, answer)
 
     def solve(self, instance: Instance) -> str:
         return "<<<" + " ".join(str(n) for n in final_counts(*instance.data["start"])) + ">>>"

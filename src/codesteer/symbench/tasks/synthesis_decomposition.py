@@ -27,7 +27,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from codesteer.symbench.item_exchange import Method, compare_counts, parse_counts, run_cycle
+from codesteer.symbench.item_exchange import Method, judge_counts, run_cycle
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -38,6 +38,7 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
+from codesteer.symbench.taskkit import and_list
 
 CROP_NAMES = "ABCDEF"
 PRODUCT_NAMES = "XYZ"
@@ -67,12 +68,8 @@ _INITIAL = re.compile(r"Initially there are (.*?)\.\s*\n")
 _ORDER = re.compile(r"as a list showing \[(.*?)\]")
 
 
-def _join(parts: Sequence[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
 def _amounts(amounts: dict[str, int], crops: str) -> str:
-    return _join([
+    return and_list([
         f"{n} unit{'' if n == 1 else 's'} of {'crop' if item in crops else 'product'} {item}"
         for item, n in amounts.items()
     ])
@@ -82,8 +79,8 @@ def question_text(crops: str, products: str, methods: Sequence[Method], start: d
     """The released question wording filled with this instance's crops, products and methods."""
     plural = "s" if len(products) > 1 else ""
     lines = [
-        f"Xiao Li is a farm owner who grows {_join(list(crops))}. He can exchange these crops for "
-        f"agricultural product{plural} {_join(list(products))}. He has discovered the following "
+        f"Xiao Li is a farm owner who grows {and_list(list(crops))}. He can exchange these crops for "
+        f"agricultural product{plural} {and_list(list(products))}. He has discovered the following "
         "methods to increase the farm's yield:\n"
     ]
     for i, method in enumerate(methods, start=1):
@@ -186,9 +183,7 @@ class SynthesisDecomposition(Task):
 
     def check(self, instance: Instance, answer: str) -> Verdict:
         expected = final_counts(instance)
-        given = parse_counts(answer, len(expected))
-        reason = compare_counts(instance.data["order"], expected, given)
-        return Verdict.wrong(reason, answer) if reason else Verdict.right(answer)
+        return judge_counts(instance.data["order"], expected, answer)
 
     def solve(self, instance: Instance) -> str:
         return "<<<[" + ", ".join(map(str, final_counts(instance))) + "]>>>"

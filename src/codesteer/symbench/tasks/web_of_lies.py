@@ -30,12 +30,12 @@ from typing import Any, ClassVar
 from codesteer.symbench.bbh import (
     bbh_path,
     check_binary,
-    released_fields,
+    parse_released,
     released_instance,
     with_instruction,
 )
 from codesteer.symbench.original import iter_bbh_items, register_layout
-from codesteer.symbench.task import Instance, Knob, OriginalDataError, OriginalItem, Task, Verdict
+from codesteer.symbench.task import Instance, Knob, OriginalItem, Task, Verdict
 
 NAMES = (
     "Abel", "Adele", "Alma", "Amos", "Bettina", "Bram", "Calla", "Cyrus", "Dara", "Desmond",
@@ -132,11 +132,7 @@ class WebOfLies(Task):
         return f"<<<{answer_of(instance.data)}>>>"
 
     def from_original(self, item: OriginalItem) -> Instance:
-        text, _ = released_fields(item)
-        try:
-            data = parse_chain(text)
-        except ValueError as exc:
-            raise OriginalDataError(f"{item.item_id}: {exc}") from exc
+        data = parse_released(item, parse_chain)
         data["target"] = answer_of(data)
         return released_instance(self, item, data, {"people": len(data["names"])})
 
