@@ -16,7 +16,7 @@ from codesteer.symbench.external import (
     numeric_close,
     read_number,
 )
-from codesteer.symbench.math_equiv import equivalent, last_boxed, normalise
+from codesteer.symbench.kit.math_equiv import equivalent, last_boxed, normalise
 from codesteer.symbench.registry import get_task
 from codesteer.symbench.task import RELEASED_ANSWER
 

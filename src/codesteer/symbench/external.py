@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from codesteer.symbench.answers import AnswerFormatError, parse_number
 from codesteer.symbench.errors import ExternalDataError
-from codesteer.symbench.math_equiv import MathParseError, read_value
+from codesteer.symbench.kit.math_equiv import MathParseError, read_value
 from codesteer.symbench.original import iter_bbh_items, iter_json_file_items, iter_jsonl_items
 from codesteer.symbench.task import OriginalItem
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from codesteer.symbench import get_task
-from codesteer.symbench.bbh import ANSWER_INSTRUCTION
+from codesteer.symbench.kit.bbh import ANSWER_INSTRUCTION
 from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER
 from codesteer.symbench.tasks.logical_deduction import (

@@ -5,9 +5,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from codesteer.symbench import get_task
+from codesteer.symbench.kit.common import rotate_cw
 from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER
-from codesteer.symbench.taskkit import rotate_cw
 
 TASK = get_task("matrix_transformation")
 

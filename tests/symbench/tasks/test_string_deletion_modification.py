@@ -4,8 +4,8 @@ import json
 
 import pytest
 
+from codesteer.symbench.kit.rewriting import BY_TEXT, POOL, RewriteLimitError, Rule, rewrite
 from codesteer.symbench.original import load_task
-from codesteer.symbench.rewriting import BY_TEXT, POOL, RewriteLimitError, Rule, rewrite
 from codesteer.symbench.task import RELEASED_ANSWER
 from codesteer.symbench.tasks.string_deletion_modification import StringDeletionModification
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from codesteer.symbench import get_task
-from codesteer.symbench.item_exchange import Method, parse_counts, run_cycle
+from codesteer.symbench.kit.item_exchange import Method, parse_counts, run_cycle
 from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER
 from codesteer.symbench.tasks.string_synthesis import final_counts

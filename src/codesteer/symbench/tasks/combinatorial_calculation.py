@@ -34,8 +34,9 @@ from fractions import Fraction
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError
-from codesteer.symbench.arith import ExpressionError, normalise_symbols, read_expression
 from codesteer.symbench.errors import NoSolutionError
+from codesteer.symbench.kit.arith import ExpressionError, normalise_symbols, read_expression
+from codesteer.symbench.kit.common import released_instance, released_solution
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -46,7 +47,6 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
-from codesteer.symbench.taskkit import released_instance, released_solution
 
 QUESTION = (
     "Given {count} integers between {low} and {high}, perform arithmetic operations (addition, "

@@ -35,6 +35,7 @@ import random
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError, parse_list
+from codesteer.symbench.kit.common import released_instance, released_solution, weighted
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -44,7 +45,6 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
-from codesteer.symbench.taskkit import released_instance, released_solution, weighted
 
 WIN, LOSS, DRAW = "win", "loss", "draw"
 ANIMALS = ("Elephant", "Lion", "Tiger", "Leopard", "Wolf", "Dog", "Cat", "Mouse")

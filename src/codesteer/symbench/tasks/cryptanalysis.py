@@ -39,6 +39,7 @@ from itertools import permutations
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError
+from codesteer.symbench.kit.common import and_list
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -48,7 +49,6 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
-from codesteer.symbench.taskkit import and_list
 
 #: One group's feedback: (right place, wrong place, incorrect count, shared direction or "").
 GroupFeedback = tuple[int, int, int, str]

@@ -51,7 +51,7 @@ import re
 from datetime import date, timedelta
 from typing import Any, ClassVar
 
-from codesteer.symbench.bbh import (
+from codesteer.symbench.kit.bbh import (
     bbh_path,
     check_choice,
     letter_of,
@@ -62,9 +62,9 @@ from codesteer.symbench.bbh import (
     split_options,
     with_instruction,
 )
+from codesteer.symbench.kit.common import weighted
 from codesteer.symbench.original import iter_bbh_items, register_layout
 from codesteer.symbench.task import Instance, Knob, OriginalDataError, OriginalItem, Task, Verdict
-from codesteer.symbench.taskkit import weighted
 
 MONTHS = list(calendar.month_name)[1:]
 WEEKDAYS = list(calendar.day_name)

@@ -36,7 +36,8 @@ from fractions import Fraction
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError
-from codesteer.symbench.arith import (
+from codesteer.symbench.errors import NoSolutionError
+from codesteer.symbench.kit.arith import (
     BudgetExhausted,
     ExpressionError,
     cached_values,
@@ -44,7 +45,6 @@ from codesteer.symbench.arith import (
     search_any_order,
     search_by_root_split,
 )
-from codesteer.symbench.errors import NoSolutionError
 from codesteer.symbench.original import iter_csv_items, register_layout
 from codesteer.symbench.task import (
     RELEASED_ANSWER,

@@ -27,6 +27,15 @@ import re
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import parse_grid
+from codesteer.symbench.kit.common import (
+    compare_flat,
+    flatten,
+    int_item,
+    parse_flat,
+    released_instance,
+    released_solution,
+    rows_text,
+)
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -36,15 +45,6 @@ from codesteer.symbench.task import (
     OriginalItem,
     Task,
     Verdict,
-)
-from codesteer.symbench.taskkit import (
-    compare_flat,
-    flatten,
-    int_item,
-    parse_flat,
-    released_instance,
-    released_solution,
-    rows_text,
 )
 
 STEPS = {"u": (-1, 0), "d": (1, 0), "l": (0, -1), "r": (0, 1)}

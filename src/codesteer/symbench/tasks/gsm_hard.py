@@ -15,8 +15,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from codesteer.symbench.dataset_tasks import DatasetTask
 from codesteer.symbench.external import format_number, numeric_close, read_number
+from codesteer.symbench.kit.dataset_tasks import DatasetTask
 from codesteer.symbench.original import iter_jsonl_items, register_layout
 from codesteer.symbench.task import RELEASED_ANSWER, Instance, OriginalDataError, OriginalItem
 

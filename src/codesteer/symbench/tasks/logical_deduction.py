@@ -36,7 +36,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from codesteer.symbench.bbh import (
+from codesteer.symbench.kit.bbh import (
     bbh_path,
     check_choice,
     options_block,

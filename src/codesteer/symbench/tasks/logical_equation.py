@@ -28,6 +28,7 @@ from fractions import Fraction
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError, parse_list
+from codesteer.symbench.kit.common import int_item, parse_flat, solve_all_different
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -38,7 +39,6 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
-from codesteer.symbench.taskkit import int_item, parse_flat, solve_all_different
 
 Constraint = list[Any]  # [kind ("mul"|"sum"|"diff"|"gt"), X, Y, number text or None]
 _LINES = (

@@ -35,6 +35,7 @@ import re
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError
+from codesteer.symbench.kit.common import released_instance, released_solution, weighted
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -44,7 +45,6 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
-from codesteer.symbench.taskkit import released_instance, released_solution, weighted
 
 Cell = tuple[int, int]
 SUM, PRODUCT = "sum_le_4", "product_gt_0"

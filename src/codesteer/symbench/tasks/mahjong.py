@@ -26,6 +26,7 @@ from collections import Counter
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import parse_int
+from codesteer.symbench.kit.common import released_instance, released_solution, weighted
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -35,7 +36,6 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
-from codesteer.symbench.taskkit import released_instance, released_solution, weighted
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 PASS, PENG, CHI = 0, 1, 2

@@ -2,7 +2,7 @@
 
 Answer: ``<<<answer>>>``, the final answer in LaTeX or plain text; judged by mathematical
 equivalence with the last ``\\boxed{}`` of the dataset's solution (see
-:mod:`codesteer.symbench.math_equiv`: ``\\frac{7}{33}`` = ``7/33`` = ``\\dfrac{14}{66}``, binomials,
+:mod:`codesteer.symbench.kit.math_equiv`: ``\\frac{7}{33}`` = ``7/33`` = ``\\dfrac{14}{66}``, binomials,
 factorials). No generator, no solver, only the ``paper`` level: instances come from
 ``MATH/train/counting_and_probability`` in the release or from
 :func:`codesteer.symbench.external.load_math`.
@@ -12,7 +12,7 @@ verdicts were exactly "False"; ours decides equivalence with sympy.
 
 from __future__ import annotations
 
-from codesteer.symbench.dataset_tasks import MathTask
+from codesteer.symbench.kit.dataset_tasks import MathTask
 
 
 class MathCountingProbability(MathTask):

@@ -25,6 +25,15 @@ import string
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError
+from codesteer.symbench.kit.common import (
+    compare_flat,
+    flatten,
+    parse_flat,
+    released_instance,
+    released_solution,
+    rotate_cw,
+    rows_text,
+)
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -34,15 +43,6 @@ from codesteer.symbench.task import (
     OriginalItem,
     Task,
     Verdict,
-)
-from codesteer.symbench.taskkit import (
-    compare_flat,
-    flatten,
-    parse_flat,
-    released_instance,
-    released_solution,
-    rotate_cw,
-    rows_text,
 )
 
 CONTENTS = {

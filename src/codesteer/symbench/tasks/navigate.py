@@ -31,16 +31,16 @@ import random
 import re
 from typing import Any, ClassVar
 
-from codesteer.symbench.bbh import (
+from codesteer.symbench.kit.bbh import (
     bbh_path,
     check_binary,
     parse_released,
     released_instance,
     with_instruction,
 )
+from codesteer.symbench.kit.common import weighted
 from codesteer.symbench.original import iter_bbh_items, register_layout
 from codesteer.symbench.task import Instance, Knob, OneOf, OriginalItem, Task, Verdict
-from codesteer.symbench.taskkit import weighted
 
 YES_SHARE = 0.42
 INTRO = "If you follow these instructions, do you return to the starting point?"

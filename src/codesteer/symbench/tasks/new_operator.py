@@ -33,6 +33,7 @@ from fractions import Fraction
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError, parse_list, parse_number
+from codesteer.symbench.kit.common import released_instance, released_solution
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -43,7 +44,6 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
-from codesteer.symbench.taskkit import released_instance, released_solution
 
 SYMBOLS = "~&@%#$"
 _TOKEN = re.compile(r"\s*(\d+|[()]|[^\s\d()])")

@@ -51,7 +51,7 @@ from fractions import Fraction
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError, parse_literal
-from codesteer.symbench.geometry import Point, clip_segment, contains, first_visit_after, inflate
+from codesteer.symbench.kit.geometry import Point, clip_segment, contains, first_visit_after, inflate
 from codesteer.symbench.task import Instance, Knob, OneOf, OriginalDataError, OriginalItem, Task, Verdict
 
 WALLS: list[list[float]] = [[-1.5, -1.4, -1.5, 1.5], [1.4, 1.5, -1.5, 1.5], [-1.5, 1.5, -1.5, -1.4], [-1.5, 1.5, 1.4, 1.5]]

@@ -28,6 +28,7 @@ import string
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError, parse_list
+from codesteer.symbench.kit.common import int_item, released_instance, released_solution, rows_text
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -37,7 +38,6 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
-from codesteer.symbench.taskkit import int_item, released_instance, released_solution, rows_text
 
 _ATTEMPTS = 1000
 Square = tuple[int, int, int]  # bottom-right row, bottom-right column, side

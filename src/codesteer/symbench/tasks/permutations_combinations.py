@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError, parse_list
+from codesteer.symbench.kit.common import released_instance, released_solution, solve_all_different
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -40,7 +41,6 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
-from codesteer.symbench.taskkit import released_instance, released_solution, solve_all_different
 
 KINDS = ("at", "not_at", "left", "right", "adjacent")
 _PATTERNS = {

@@ -25,16 +25,7 @@ from fractions import Fraction
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import parse_number
-from codesteer.symbench.task import (
-    RELEASED_ANSWER,
-    Instance,
-    Knob,
-    OriginalDataError,
-    OriginalItem,
-    Task,
-    Verdict,
-)
-from codesteer.symbench.taskkit import (
+from codesteer.symbench.kit.common import (
     flatten,
     int_item,
     parse_flat,
@@ -43,6 +34,15 @@ from codesteer.symbench.taskkit import (
     rows_text,
     weighted,
     windows,
+)
+from codesteer.symbench.task import (
+    RELEASED_ANSWER,
+    Instance,
+    Knob,
+    OriginalDataError,
+    OriginalItem,
+    Task,
+    Verdict,
 )
 
 TYPES = {"max": "max", "average": "average", "avg": "average"}

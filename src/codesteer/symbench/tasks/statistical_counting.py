@@ -23,6 +23,7 @@ import random
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import parse_int
+from codesteer.symbench.kit.common import and_list, released_instance, released_solution, weighted
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -32,7 +33,6 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
-from codesteer.symbench.taskkit import and_list, released_instance, released_solution, weighted
 
 _COUNT_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
 

@@ -1,9 +1,9 @@
 """String Deletion and Modification: apply rewrite rules until none applies; give the final string.
 
-The question lists rules drawn from :data:`codesteer.symbench.rewriting.POOL` (prefix/suffix
+The question lists rules drawn from :data:`codesteer.symbench.kit.rewriting.POOL` (prefix/suffix
 replacements, deletions, substring swaps, length trims). Each step applies the first rule, in
 the listed order, whose condition holds, then starts again from rule 1; it stops when no rule
-applies (:func:`codesteer.symbench.rewriting.rewrite`). The answer is the final string, as the
+applies (:func:`codesteer.symbench.kit.rewriting.rewrite`). The answer is the final string, as the
 question asks: ``<<< "final_string" >>>``; the same string without quotes is read too. Judged
 by simulation; a wrong answer's reason says which rule still applies to it or where it differs.
 
@@ -24,7 +24,8 @@ import random
 import re
 from typing import Any, ClassVar
 
-from codesteer.symbench.rewriting import BY_TEXT, POOL, RewriteLimitError, Rule, first_applicable, rewrite
+from codesteer.symbench.kit.common import released_instance, released_solution
+from codesteer.symbench.kit.rewriting import BY_TEXT, POOL, RewriteLimitError, Rule, first_applicable, rewrite
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -34,7 +35,6 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
-from codesteer.symbench.taskkit import released_instance, released_solution
 
 _TRIES = 500
 _STRING_RE = re.compile(r'For the string "([^"]*)"')

@@ -21,6 +21,7 @@ import re
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError
+from codesteer.symbench.kit.common import released_instance, released_solution
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -30,7 +31,6 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
-from codesteer.symbench.taskkit import released_instance, released_solution
 
 ALPHABET = "ABCDE"
 #: Trigger substring -> letter inserted after it, in the order the question lists them.

@@ -7,7 +7,7 @@ Answer: the six counts in the order A, B, C, X, Y, Z. Accepted: the list the que
 (``["1", "0", "1", "1", "1", "1"]``, quotes optional), bare counts separated by commas or spaces,
 or six digits run together (``101111``, the released extractor's format).
 
-Judged by simulation (:mod:`codesteer.symbench.item_exchange`, one application per turn).
+Judged by simulation (:mod:`codesteer.symbench.kit.item_exchange`, one application per turn).
 
 Knob ``count_range``: (low, high) range of each starting machine count. Levels: ``paper`` = the
 release's five complexities (1-3, 2-4, 3-6, 4-7, 5-10), one per instance; ``1``..``6`` go from
@@ -24,7 +24,7 @@ import random
 import re
 from typing import Any, ClassVar
 
-from codesteer.symbench.item_exchange import Method, judge_counts, run_cycle
+from codesteer.symbench.kit.item_exchange import Method, judge_counts, run_cycle
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,

@@ -7,7 +7,7 @@ Answer: ``<<<n1 n2 ... n9>>>``, the counts of [A], [B], [C], {A}, {B}, {C}, (A),
 order, separated by spaces or commas, or as a list (``[2, 0, 1, ...]``). Nine digits run
 together (``201100000``), the released extractor's format, are read digit by digit.
 
-Judged by simulation (:mod:`codesteer.symbench.item_exchange`): every count must equal the
+Judged by simulation (:mod:`codesteer.symbench.kit.item_exchange`): every count must equal the
 result of running the methods. Semantics: when a method's turn comes it is applied **as many
 times as possible** before moving on, which is what every released gold does.
 
@@ -27,7 +27,7 @@ import random
 import re
 from typing import Any, ClassVar
 
-from codesteer.symbench.item_exchange import Method, judge_counts, run_cycle
+from codesteer.symbench.kit.item_exchange import Method, judge_counts, run_cycle
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,

@@ -5,7 +5,7 @@ run in order, cyclically, at most once per turn, until none can run. The answer 
 question names, e.g. ``[remaining_A, remaining_B, obtained_X]``.
 
 Answer: ``<<<[1, 0, 3]>>>`` (brackets optional, commas or spaces between counts, quoted counts
-allowed). Judged by simulation (:mod:`codesteer.symbench.item_exchange`): every count must be
+allowed). Judged by simulation (:mod:`codesteer.symbench.kit.item_exchange`): every count must be
 the simulated one; the reason names the first wrong count.
 
 Knobs: ``complexity`` 1-5 picks a released-style fixed method set and starting range
@@ -27,7 +27,8 @@ import re
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from codesteer.symbench.item_exchange import Method, judge_counts, run_cycle
+from codesteer.symbench.kit.common import and_list
+from codesteer.symbench.kit.item_exchange import Method, judge_counts, run_cycle
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -38,7 +39,6 @@ from codesteer.symbench.task import (
     Task,
     Verdict,
 )
-from codesteer.symbench.taskkit import and_list
 
 CROP_NAMES = "ABCDEF"
 PRODUCT_NAMES = "XYZ"

@@ -27,7 +27,7 @@ import random
 import re
 from typing import Any, ClassVar
 
-from codesteer.symbench.bbh import (
+from codesteer.symbench.kit.bbh import (
     bbh_path,
     check_binary,
     parse_released,

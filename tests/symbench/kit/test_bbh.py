@@ -6,8 +6,8 @@ from hypothesis import strategies as st
 
 from codesteer.symbench import get_task
 from codesteer.symbench.answers import AnswerFormatError
-from codesteer.symbench.bbh import load_instances, options_block, read_binary, read_choice, split_options
 from codesteer.symbench.errors import ExternalDataError
+from codesteer.symbench.kit.bbh import load_instances, options_block, read_binary, read_choice, split_options
 from codesteer.symbench.original import iter_task_items, load_task
 
 OPTIONS = [["A", "12/11/1937"], ["B", "12/25/1937"], ["C", "01/04/1938"]]

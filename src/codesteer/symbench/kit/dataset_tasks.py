@@ -11,7 +11,7 @@ from abc import abstractmethod
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError
-from codesteer.symbench.math_equiv import equivalent, last_boxed
+from codesteer.symbench.kit.math_equiv import equivalent, last_boxed
 from codesteer.symbench.original import iter_json_file_items, register_layout
 from codesteer.symbench.task import RELEASED_ANSWER, Instance, OriginalDataError, OriginalItem, Task, Verdict
 

@@ -5,8 +5,7 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from codesteer.symbench.task import OneOf
-from codesteer.symbench.taskkit import (
+from codesteer.symbench.kit.common import (
     flatten,
     int_item,
     parse_flat,
@@ -15,6 +14,7 @@ from codesteer.symbench.taskkit import (
     weighted,
     windows,
 )
+from codesteer.symbench.task import OneOf
 
 TESTS = {
     "lt": lambda a, b: a < b,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from codesteer.symbench.geometry import clip_segment, contains, first_visit_after, inflate, segment_hits
+from codesteer.symbench.kit.geometry import clip_segment, contains, first_visit_after, inflate, segment_hits
 
 
 def test_clip_segment_is_closed_and_exact() -> None:
