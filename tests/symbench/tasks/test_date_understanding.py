@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from codesteer.symbench import get_task
+from codesteer.symbench.errors import NoSolutionError
 from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER, OriginalItem
 from codesteer.symbench.tasks.date_understanding import PAPER_OFFSETS, mmddyyyy, nth_weekday, resolve, shift
@@ -138,7 +139,7 @@ def test_defective_released_golds_are_rejected_with_the_computation(original_roo
         if inst.data["target"] is None:
             assert "ill-posed item" in verdict.reason and "which no option shows" in verdict.reason
             assert not any(TASK.judge(inst, f"<<<({letter})>>>").correct for letter, _ in inst.data["options"])
-            with pytest.raises(ValueError, match="ill-posed"):
+            with pytest.raises(NoSolutionError, match=r"ill-posed.*which no option shows"):
                 TASK.solve(inst)
             by_kind["ill-posed"] += 1
         else:

@@ -5,6 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from codesteer.symbench import get_task
+from codesteer.symbench.errors import NoSolutionError
 from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER
 from codesteer.symbench.tasks.game_2048 import simulate
@@ -46,6 +47,8 @@ def test_empty_start_is_rejected_as_ill_posed() -> None:
     inst = _inst([[0, 16], [4, 2]], (0, 0), "dl")
     verdict = TASK.judge(inst, "<<<0, 16\n4, 2>>>")
     assert not verdict.correct and "start position (1, 1) is empty" in verdict.reason
+    with pytest.raises(NoSolutionError, match="start position"):
+        TASK.solve(inst)
 
 
 @settings(max_examples=20, deadline=None)

@@ -3,6 +3,9 @@ from __future__ import annotations
 import itertools
 import random
 
+import pytest
+
+from codesteer.symbench.errors import NoSolutionError
 from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER
 from codesteer.symbench.tasks.logical_puzzle import (
@@ -102,3 +105,6 @@ def test_released_defects_are_rejected_by_the_rule_they_break(original_root) -> 
     # sample_3 still has a selection meeting the question's conditions; 2 and 4 have none
     assert [by_id[k].data["solvable"] for k in ("sample_2", "sample_3", "sample_4")] == [False, True, False]
     assert TASK.judge(by_id["sample_3"], TASK.solve(by_id["sample_3"])).correct
+    for key in ("sample_2", "sample_4"):
+        with pytest.raises(NoSolutionError, match="no selection"):
+            TASK.solve(by_id[key])

@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from codesteer.symbench import get_task
 from codesteer.symbench.answers import AnswerFormatError
+from codesteer.symbench.errors import NoSolutionError
 from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER
 from codesteer.symbench.tasks.reversi import flatten, parse_board, place, play, start_board
@@ -81,6 +82,8 @@ def test_released_items_are_rejected_for_their_defect(original_root) -> None:
         assert gold.replace(",", "") == "".join(instance.data["board"])
         verdict = TASK.judge(instance, f"<<<{gold}>>>")
         assert not verdict.correct and "already occupied" in verdict.reason
+        with pytest.raises(NoSolutionError, match="already occupied"):
+            TASK.solve(instance)
 
 
 @settings(max_examples=15, deadline=None)

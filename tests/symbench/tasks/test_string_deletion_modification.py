@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from codesteer.symbench.errors import NoSolutionError
 from codesteer.symbench.kit.rewriting import BY_TEXT, POOL, RewriteLimitError, Rule, rewrite
 from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER
@@ -35,10 +36,11 @@ def test_pool_rules_do_what_they_say() -> None:
 def test_rewrite_uses_the_first_applicable_rule_and_detects_loops() -> None:
     rules = [_rule("If the string ends with 'ba', replace it with 'ab'."), _rule("If the string starts with 'cc', remove the first two characters.")]
     assert rewrite(rules, "ccba") == ["ccba", "ccab", "ab"]
-    with pytest.raises(RewriteLimitError, match="do not terminate"):
+    with pytest.raises(NoSolutionError, match="do not terminate"):  # a cycle proves there is no end
         rewrite([Rule("reverse", lambda s: s[::-1] if s != s[::-1] else None)], "ab")
-    with pytest.raises(RewriteLimitError, match="within 50 steps"):
+    with pytest.raises(RewriteLimitError, match="within 50 steps") as limit:
         rewrite([Rule("grow", lambda s: s + "a")], "b", max_steps=50)
+    assert not isinstance(limit.value, NoSolutionError)  # running out of steps proves nothing
 
 
 def test_judge_accepts_quoted_and_bare_and_rejects_near_misses() -> None:

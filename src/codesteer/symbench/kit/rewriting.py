@@ -3,13 +3,16 @@
 Used by the String Deletion and Modification task (generator, solver and judge). Each rule of
 :data:`POOL` is a sentence as the question prints it plus the function that applies it
 (returning ``None`` when the rule does not fire). :func:`rewrite` runs a rule list to its fixed
-point and returns every intermediate state.
+point and returns every intermediate state; rules that cycle raise :class:`RewriteCycleError`
+(a :class:`~codesteer.symbench.errors.NoSolutionError`: no final string exists).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from codesteer.symbench.errors import NoSolutionError
 
 Apply = Callable[[str], str | None]
 
@@ -23,7 +26,11 @@ class Rule:
 
 
 class RewriteLimitError(ValueError):
-    """The rules did not reach a string where none applies within the step limit (or cycle)."""
+    """The rules did not reach a string where none applies within the step limit."""
+
+
+class RewriteCycleError(RewriteLimitError, NoSolutionError):
+    """The rules come back to a string they produced before, so no final string exists."""
 
 
 def _suffix(old: str, new: str, prepend: str = "") -> Apply:
@@ -103,9 +110,10 @@ def rewrite(rules: Sequence[Rule], s: str, max_steps: int = 10_000) -> list[str]
     states = [s]
     seen = {s}
     while (step := first_applicable(rules, states[-1])) is not None:
-        if len(states) > max_steps or step[1] in seen:
-            raise RewriteLimitError("the rules do not terminate on this string" if step[1] in seen
-                                    else f"no fixed point within {max_steps} steps")
+        if step[1] in seen:
+            raise RewriteCycleError(f"the rules do not terminate: they come back to {step[1][:60]!r}")
+        if len(states) > max_steps:
+            raise RewriteLimitError(f"no fixed point within {max_steps} steps")
         states.append(step[1])
         seen.add(step[1])
     return states

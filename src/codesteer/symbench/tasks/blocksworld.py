@@ -33,6 +33,7 @@ from collections import deque
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError
+from codesteer.symbench.errors import NoSolutionError
 from codesteer.symbench.task import Instance, Knob, OneOf, OriginalDataError, OriginalItem, Task, Verdict
 
 Stacks = list[list[str]]
@@ -130,7 +131,7 @@ def _shortest_plan(initial: Stacks, goal: Stacks) -> list[tuple[str, int, int]]:
                 if key not in parents:
                     parents[key] = (state, (src[-1], i + 1, j + 1))
                     queue.append(key)
-    raise ValueError("goal unreachable")  # impossible with at least two stacks
+    raise NoSolutionError("the goal cannot be reached from the start")  # only with a single stack
 
 
 def _constructive_plan(initial: Stacks, goal: Stacks) -> list[tuple[str, int, int]]:

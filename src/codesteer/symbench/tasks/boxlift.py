@@ -44,6 +44,7 @@ from collections import Counter
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError, parse_literal
+from codesteer.symbench.errors import NoSolutionError
 from codesteer.symbench.task import Instance, Knob, OneOf, OriginalDataError, OriginalItem, Task, Verdict
 
 #: The released evaluation settings: boxes -> (lifters, box weight range, lifter capacity range).
@@ -61,7 +62,7 @@ Step = list[tuple[int, list[int]]]
 def greedy_plan(boxes: list[int], lifters: list[int]) -> list[Step]:
     """The heaviest-first packer (module docstring); raises if a box outweighs all agents together."""
     if boxes and max(boxes) > sum(lifters):
-        raise ValueError("a box is heavier than all agents together can lift")
+        raise NoSolutionError("a box is heavier than all agents together can lift")
     waiting = sorted(boxes, reverse=True)
     steps: list[Step] = []
     while waiting:

@@ -35,6 +35,7 @@ import random
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError, parse_list
+from codesteer.symbench.errors import NoSolutionError
 from codesteer.symbench.kit.common import released_instance, released_solution, weighted
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
@@ -227,7 +228,7 @@ class ConstrainedLinearArrangement(Task):
     def solve(self, instance: Instance) -> str:
         found = solutions(instance.data, 1)
         if not found:
-            raise ValueError("no opponent cards are consistent with the rounds")
+            raise NoSolutionError("no opponent cards are consistent with the rounds")
         return "<<<" + ",".join(found[0]) + ">>>"
 
     def from_original(self, item: OriginalItem) -> Instance:

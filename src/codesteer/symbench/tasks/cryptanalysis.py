@@ -39,6 +39,7 @@ from itertools import permutations
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError
+from codesteer.symbench.errors import NoSolutionError
 from codesteer.symbench.kit.common import and_list
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
@@ -264,7 +265,7 @@ class Cryptanalysis(Task):
         data = instance.data
         found = consistent(data["conditions"], data["digits"], data["letters"])
         if not found:
-            raise ValueError("no password fits every condition")
+            raise NoSolutionError("no password fits every condition")
         return "<<< [" + ", ".join(f'"{c}"' for c in found[0]) + "] >>>"
 
     def from_original(self, item: OriginalItem) -> Instance:

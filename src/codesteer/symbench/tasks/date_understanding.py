@@ -39,7 +39,8 @@ golds take 12/29), "Jane is celebrating the last day of Jan 2012" asked one week
 gold 02/06), "married on Jan 2, 1958 ... 5-year anniversary" (golds take 1961, not 1963) and
 "the US Thanksgiving of 2001" (every option is in 2002). Where the right date is among the options
 its letter is the answer and the released gold is rejected with the computation as the reason;
-where no option shows it the item is ill-posed and every answer is rejected (20 of the 250
+where no option shows it the item is ill-posed: every answer is rejected and the solver raises
+``NoSolutionError`` (20 of the 250
 released items in all: 7 with another right option, 13 ill-posed).
 """
 
@@ -51,6 +52,7 @@ import re
 from datetime import date, timedelta
 from typing import Any, ClassVar
 
+from codesteer.symbench.errors import NoSolutionError
 from codesteer.symbench.kit.bbh import (
     bbh_path,
     check_choice,
@@ -535,9 +537,15 @@ class DateUnderstanding(Task):
                 "this released item's scenario has wording the reader does not know; "
                 "the reference solver needs its facts"
             )
-        _, result, letter = reading(data)
+        today, result, letter = reading(data)
         if letter is None:
-            raise ValueError(f"ill-posed item: the answer {mmddyyyy(result)} is not exactly one of the options")
+            shown = [letter for letter, text in data["options"] if text == mmddyyyy(result)]
+            if not shown:
+                raise NoSolutionError(
+                    f"ill-posed item: today is {mmddyyyy(today)}, so the date {data['phrase']} is "
+                    f"{mmddyyyy(result)}, which no option shows"
+                )
+            raise ValueError(f"the answer {mmddyyyy(result)} is shown by several options ({', '.join(shown)})")
         return f"<<<({letter})>>>"
 
     def from_original(self, item: OriginalItem) -> Instance:

@@ -29,6 +29,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError
+from codesteer.symbench.errors import NoSolutionError
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -224,7 +225,7 @@ class EightQueens(Task):
         placed = [tuple(q) for q in data["placed"]]
         found = next(solutions(data["n"], placed, [tuple(b) for b in data["blocked"]]), None)
         if found is None:
-            raise ValueError("the board has no solution")
+            raise NoSolutionError("the board has no solution")
         return f"<<<{format_positions(found)}>>>"
 
     def from_original(self, item: OriginalItem) -> Instance:

@@ -27,6 +27,7 @@ import re
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import parse_grid
+from codesteer.symbench.errors import NoSolutionError
 from codesteer.symbench.kit.common import (
     compare_flat,
     flatten,
@@ -139,6 +140,9 @@ class Game2048(Task):
         return compare_flat(expected, read_matrix(answer, len(expected)), answer, "cell")
 
     def solve(self, instance: Instance) -> str:
+        grid, (r, c) = instance.data["grid"], instance.data["start"]
+        if grid[r][c] == 0:
+            raise NoSolutionError(f"ill-posed item: the start position ({r + 1}, {c + 1}) is empty")
         result = simulate(instance.data["grid"], tuple(instance.data["start"]), instance.data["moves"])
         return f"<<<{rows_text(result, ', ')}>>>"
 

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError
+from codesteer.symbench.errors import NoSolutionError
 from codesteer.symbench.kit.common import released_instance, released_solution, weighted
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
@@ -257,7 +258,7 @@ class LetterLogicDiagram(Task):
     def solve(self, instance: Instance) -> str:
         found = complete(instance.data["grid"])
         if not found:
-            raise ValueError("the puzzle has no completion")
+            raise NoSolutionError("the puzzle has no completion")
         return "<<<\n" + "\n".join(",".join(row) for row in found[0]) + "\n>>>"
 
     def from_original(self, item: OriginalItem) -> Instance:

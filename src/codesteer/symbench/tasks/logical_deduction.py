@@ -36,6 +36,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from codesteer.symbench.errors import NoSolutionError
 from codesteer.symbench.kit.bbh import (
     bbh_path,
     check_choice,
@@ -279,12 +280,20 @@ def _parse_clues(setting: str, items: list[str], clue_text: str, options: list[l
 
 
 def solve_claims(data: dict[str, Any]) -> str:
-    """The letter of the one true option (``ValueError`` if the clues do not fix it)."""
+    """The letter of the one true option.
+
+    Raises ``NoSolutionError`` when no order meets the clues or no option is true of it, and
+    ``ValueError`` when the clues leave the order open.
+    """
     found = orders(len(data["objects"]), data["clues"])
+    if not found:
+        raise NoSolutionError("no order meets every clue")
     if len(found) != 1:
-        raise ValueError(f"the clues allow {len(found) or 'no'} orders")
+        raise ValueError(f"the clues allow {len(found)} orders")
     true = [letter for (letter, _), claim in zip(data["options"], data["claims"], strict=True)
             if holds(found[0], claim)]
+    if not true:
+        raise NoSolutionError("no option is true of the order the clues fix")
     if len(true) != 1:
         raise ValueError(f"{len(true)} options are true")
     return true[0]

@@ -28,6 +28,7 @@ from fractions import Fraction
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError, parse_list
+from codesteer.symbench.errors import NoSolutionError
 from codesteer.symbench.kit.common import int_item, parse_flat, solve_all_different
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
@@ -172,7 +173,7 @@ class LogicalEquation(Task):
         data = instance.data
         found = solve_assignment(data["letters"], data["values"], data["constraints"])
         if found is None:
-            raise ValueError("no assignment meets every constraint")
+            raise NoSolutionError("no assignment meets every constraint")
         return "<<<[" + ", ".join(str(found[x]) for x in data["letters"]) + "]>>>"
 
     def from_original(self, item: OriginalItem) -> Instance:

@@ -35,6 +35,7 @@ import re
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError
+from codesteer.symbench.errors import NoSolutionError
 from codesteer.symbench.kit.common import released_instance, released_solution, weighted
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
@@ -311,7 +312,7 @@ class LogicalPuzzle(Task):
         d = instance.data
         cells = find_selection(d["grid"], d["k"], d["rule"], _SOLVE_BUDGET)
         if cells is None:
-            raise ValueError("no selection meets every condition of this puzzle")
+            raise NoSolutionError("no selection meets every condition of this puzzle")
         return "<<<" + ", ".join(f"{r} {c}" for r, c in cells) + ">>>"
 
     def from_original(self, item: OriginalItem) -> Instance:

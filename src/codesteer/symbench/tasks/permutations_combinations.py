@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError, parse_list
+from codesteer.symbench.errors import NoSolutionError
 from codesteer.symbench.kit.common import released_instance, released_solution, solve_all_different
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
@@ -186,7 +187,7 @@ class PermutationsCombinations(Task):
     def solve(self, instance: Instance) -> str:
         order = solve_arrangement(instance.data["books"], instance.data["constraints"])
         if order is None:
-            raise ValueError("no arrangement meets every constraint")
+            raise NoSolutionError("no arrangement meets every constraint")
         return "<<<[" + ", ".join(f'"{b}"' for b in order) + "]>>>"
 
     def from_original(self, item: OriginalItem) -> Instance:

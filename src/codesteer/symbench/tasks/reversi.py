@@ -21,7 +21,7 @@ board it showed; here the shown board is the position before the moves and the a
 computed by playing them. Random opening moves before the shown position remove the release's
 heavy duplication (83 unique of 200). Released items are read as released: playing their moves
 on the shown board lands on occupied cells, so the judge reports them as unanswerable and
-rejects their golds with that reason.
+rejects their golds with that reason, and the solver raises ``NoSolutionError``.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError
+from codesteer.symbench.errors import NoSolutionError
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -210,6 +211,8 @@ class Reversi(Task):
         return Verdict.right(answer)
 
     def solve(self, instance: Instance) -> str:
+        if instance.data.get("defect"):
+            raise NoSolutionError(f"this released item cannot be answered: {instance.data['defect']}")
         return f"<<<{flatten(_result(instance.data))}>>>"
 
     def from_original(self, item: OriginalItem) -> Instance:

@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError, parse_grid
+from codesteer.symbench.errors import NoSolutionError
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -236,7 +237,7 @@ class StandardSudoku(Task):
     def solve(self, instance: Instance) -> str:
         grid = next(solutions(instance.data["puzzle"]), None)
         if grid is None:
-            raise ValueError("the puzzle has no solution")
+            raise NoSolutionError("the puzzle has no solution")
         return "<<<" + str(grid).replace(" ", "") + ">>>"
 
     def from_original(self, item: OriginalItem) -> Instance:
