@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from codesteer.symbench import get_task
 from codesteer.symbench.errors import NoSolutionError
+from codesteer.symbench.kit.arith import read_expression, two_pairs_reaching
 from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER, Instance
 from codesteer.symbench.tasks.game24 import draw_multiset, solve_numbers
@@ -121,6 +123,27 @@ def test_released_csvs_load_and_golds_are_judged(original_root) -> None:
     sample = next(i for i in instances if i.id == "game24_dataset/24/24_80_number.csv#0")
     assert "not 24" in TASK.judge(sample, f"<<<{sample.data[RELEASED_ANSWER]}>>>").reason
     assert sample.complexity == {"count": 80, "target": 24}
+
+
+def test_solver_solves_the_large_released_rows(original_root) -> None:
+    """Rows of 20 to 80 numbers that need two pairs (for the zero or the target) or several
+    scaling numbers; the solver used to give up on them."""
+    instances, _ = load_task(original_root, TASK)
+    wanted = {"game24_dataset/24/24_40_number.csv#1", "game24_dataset/24/24_80_number.csv#6",
+              "game24_dataset/61440/61440_20_number.csv#0", "game24_dataset/122880/122880_20_number.csv#1"}
+    chosen = [i for i in instances if i.id in wanted]
+    assert len(chosen) == len(wanted)
+    for instance in chosen:
+        assert TASK.judge(instance, TASK.solve(instance)).correct, instance.id
+
+
+def test_two_pairs_reaching() -> None:
+    numbers = [100, 3, 107, 7, 1000]
+    found = two_pairs_reaching(numbers, range(len(numbers)), Fraction(0))
+    assert found is not None and len(set(found[0])) == 4  # e.g. (3+7)-(1000/100)
+    value, used = read_expression(found[1])
+    assert value == 0 and sorted(used) == sorted(numbers[i] for i in found[0])
+    assert two_pairs_reaching([1, 2, 3], range(3), Fraction(24)) is None
 
 
 def test_unreadable_rows_are_load_failures(tmp_path) -> None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import ast
 import functools
+import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
 
 from codesteer.symbench.answers import AnswerFormatError
@@ -188,6 +189,28 @@ def search_by_root_split(numbers: list[int], target: Fraction, max_part: int = 4
             for need, build in _needs(a, target):
                 if need in large_values:
                     return _strip_outer(build(ea, large_values[need]))
+    return None
+
+
+def two_pairs_reaching(numbers: Sequence[int], indices: Sequence[int],
+                       target: Fraction) -> tuple[tuple[int, int, int, int], str] | None:
+    """Two disjoint pairs among ``numbers[indices]`` whose values combine to ``target``, or ``None``.
+
+    Returns the four indices and the expression. Each pair value keeps its first few pairs, so
+    ``None`` proves nothing; it is a fast way to reach a target with four of many numbers.
+    """
+    by_value: dict[Fraction, list[tuple[int, int, str]]] = {}
+    for i, j in itertools.combinations(indices, 2):
+        for value, text in cached_values(tuple(sorted((numbers[i], numbers[j])))).items():
+            slot = by_value.setdefault(value, [])
+            if len(slot) < 3:
+                slot.append((i, j, text))
+    for value, pairs in by_value.items():
+        for need, build in _needs(value, target):
+            for k, m, other in by_value.get(need, ()):
+                for i, j, text in pairs:
+                    if len({i, j, k, m}) == 4:
+                        return (i, j, k, m), _strip_outer(build(text, other))
     return None
 
 
