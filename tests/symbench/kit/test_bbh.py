@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -7,7 +9,8 @@ from hypothesis import strategies as st
 from codesteer.symbench import get_task
 from codesteer.symbench.answers import AnswerFormatError
 from codesteer.symbench.errors import ExternalDataError
-from codesteer.symbench.kit.bbh import load_instances, options_block, read_binary, read_choice, split_options
+from codesteer.symbench.external import external_instances, load_bbh
+from codesteer.symbench.kit.bbh import options_block, read_binary, read_choice, split_options
 from codesteer.symbench.original import iter_task_items, load_task
 
 OPTIONS = [["A", "12/11/1937"], ["B", "12/25/1937"], ["C", "01/04/1938"]]
@@ -66,17 +69,18 @@ def test_binary_near_misses(answer: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["web_of_lies", "navigate", "logical_deduction", "date_understanding"])
-def test_load_instances_from_a_local_copy(name: str, original_root) -> None:
+def test_external_loader_reads_the_released_items_alike(name: str, original_root) -> None:
     task = get_task(name)
-    instances = load_instances(task, original_root)
+    stem = Path(task.original_dirs[0]).stem
+    instances = external_instances(task, load_bbh(stem, original_root), f"bbh/{stem}.json")
     released, _ = load_task(original_root, task)
     assert [i.question for i in instances] == [i.question for i in released]
     assert [i.data for i in instances] == [i.data for i in released]
 
 
-def test_load_instances_explains_a_wrong_path(tmp_path) -> None:
+def test_external_loader_explains_a_wrong_path(tmp_path) -> None:
     with pytest.raises(ExternalDataError, match="does not hold"):
-        load_instances(get_task("navigate"), tmp_path)
+        load_bbh("navigate", tmp_path)
 
 
 @pytest.mark.parametrize(("name", "wrong"), [("web_of_lies", {"Yes": "No", "No": "Yes"}),

@@ -2,18 +2,18 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from codesteer.symbench.kit.geometry import clip_segment, contains, first_visit_after, inflate, segment_hits
+from codesteer.symbench.kit.geometry import clip_segment, contains, first_visit_after, inflate
 
 
 def test_clip_segment_is_closed_and_exact() -> None:
     box = (Fraction(0), Fraction(1), Fraction(0), Fraction(1))
     assert clip_segment((-1, Fraction(1, 2)), (2, Fraction(1, 2)), box) == (Fraction(1, 3), Fraction(2, 3))
-    assert segment_hits((-1, 2), (1, 0), box)  # along the diagonal x + y = 1 through two corners
-    assert not segment_hits((1, 2), (2, 1), box)
-    assert segment_hits((0, 2), (2, 0), box)  # touches the corner (1, 1) only
-    assert segment_hits((1, -1), (1, 2), (0, 1, 0, 1))  # along the right edge
-    assert not segment_hits((Fraction(1) + Fraction(1, 10**12), -1), (Fraction(1) + Fraction(1, 10**12), 2), box)
-    assert segment_hits((0.5, 0.5), (0.5, 0.5), box) and not segment_hits((2, 2), (2, 2), box)
+    assert clip_segment((-1, 2), (1, 0), box) is not None  # along the diagonal x + y = 1 through two corners
+    assert clip_segment((1, 2), (2, 1), box) is None
+    assert clip_segment((0, 2), (2, 0), box) is not None  # touches the corner (1, 1) only
+    assert clip_segment((1, -1), (1, 2), (0, 1, 0, 1)) is not None  # along the right edge
+    assert clip_segment((Fraction(1) + Fraction(1, 10**12), -1), (Fraction(1) + Fraction(1, 10**12), 2), box) is None
+    assert clip_segment((0.5, 0.5), (0.5, 0.5), box) is not None and clip_segment((2, 2), (2, 2), box) is None
 
 
 def test_first_visit_after_respects_time_order() -> None:

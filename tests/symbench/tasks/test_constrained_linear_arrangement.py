@@ -11,7 +11,7 @@ from codesteer.symbench.tasks.constrained_linear_arrangement import (
     ConstrainedLinearArrangement,
     hand,
     outcome,
-    render_question,
+    question_text,
     solutions,
 )
 
@@ -87,5 +87,5 @@ def test_released_items(original_root) -> None:
             assert verdict.correct, (key, verdict.reason)
         assert TASK.judge(inst, TASK.solve(inst)).correct
         if inst.data["game"] != "stick":  # the stick game's draw rule is reworded
-            assert render_question(inst.data["game"], inst.data["player_moves"], inst.data["results"], 8) == inst.question
+            assert question_text(inst.data["game"], inst.data["player_moves"], inst.data["results"], 8) == inst.question
     assert not by_id["sample_4"].data["unique"] and by_id["sample_0"].data["unique"]

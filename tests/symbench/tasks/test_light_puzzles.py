@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER
-from codesteer.symbench.tasks.light_puzzles import LightPuzzles, press_all, render_question
+from codesteer.symbench.tasks.light_puzzles import LightPuzzles, press_all, question_text
 
 TASK = LightPuzzles()
 
@@ -56,4 +56,4 @@ def test_released_items_load_and_their_golds_pass(original_root) -> None:
         assert TASK.solve(inst) == f"<<<{inst.data[RELEASED_ANSWER]}>>>"
         d = inst.data
         buttons = {k: [tuple(c) for c in v] for k, v in d["buttons"].items()}
-        assert render_question(d["initial_state"], buttons, d["operations"]) == inst.question
+        assert question_text(d["initial_state"], buttons, d["operations"]) == inst.question

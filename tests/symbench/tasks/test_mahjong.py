@@ -4,7 +4,7 @@ from collections import Counter
 
 from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER
-from codesteer.symbench.tasks.mahjong import CHI, PASS, PENG, Mahjong, judge_round, play, render_question
+from codesteer.symbench.tasks.mahjong import CHI, PASS, PENG, Mahjong, judge_round, play, question_text
 
 TASK = Mahjong()
 
@@ -57,4 +57,4 @@ def test_released_golds_judged_by_the_stated_rules(original_root) -> None:
     assert TASK.solve(next(i for i in instances if i.id.endswith("sample_2"))) == "<<<0>>>"
     assert all(v.correct for k, v in verdicts.items() if k != "sample_2")
     for inst in instances:  # the released items have no Chi; our wording reproduces theirs
-        assert render_question(inst.data["initial_cards"], inst.data["rounds"], chi=False) == inst.question
+        assert question_text(inst.data["initial_cards"], inst.data["rounds"], chi=False) == inst.question

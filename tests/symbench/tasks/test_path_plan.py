@@ -7,7 +7,7 @@ import pytest
 from codesteer.symbench import all_tasks
 from codesteer.symbench.original import load_task
 from codesteer.symbench.task import Instance
-from codesteer.symbench.tasks.path_plan import WALLS, build_question, instruction_text, plan_path
+from codesteer.symbench.tasks.path_plan import WALLS, instruction_text, plan_path, question_text
 
 TASK = all_tasks()["path_plan"]
 
@@ -114,7 +114,7 @@ def test_all_released_instances_load_rebuild_and_are_solved(original_root) -> No
     solved = 0
     for instance in instances:
         assert instance.source.startswith("original:path_plan/sample_")
-        assert build_question(instance.data) == instance.question  # our template is the released one
+        assert question_text(instance.data) == instance.question  # our template is the released one
         solved += TASK.judge(instance, TASK.solve(instance)).correct
     assert solved == 140
 

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER
-from codesteer.symbench.tasks.string_insertion import RULES, StringInsertion, apply_t, render_question
+from codesteer.symbench.tasks.string_insertion import RULES, StringInsertion, apply_t, question_text
 
 TASK = StringInsertion()
 
@@ -47,4 +47,4 @@ def test_released_items_load_and_their_golds_pass(original_root) -> None:
     for inst in instances:
         assert TASK.judge(inst, f"<<<{inst.data[RELEASED_ANSWER]}>>>").correct, inst.id
         assert TASK.solve(inst) == f"<<<{inst.data[RELEASED_ANSWER]}>>>"
-        assert render_question(inst.data["original_string"]) == inst.question
+        assert question_text(inst.data["original_string"]) == inst.question

@@ -1,9 +1,10 @@
 """What the four BIG-Bench-Hard tasks share: released items, options and answer readers.
 
 The original runner asked each BBH ``input`` followed by one line, :data:`ANSWER_INSTRUCTION`.
-:func:`released_instance` builds that question for a released example and stores its ``target``
-as ``data[RELEASED_ANSWER]``; generated items have the same shape (``data["target"]`` computed from the parsed item where the task can, so a gold that breaks
-the task's rules is rejected). :func:`load_instances` reads a task's examples from a local copy or the Hugging Face hub.
+:func:`parse_released` reads a released example's text; :func:`released_instance` builds that
+question for it and stores its ``target`` as ``data[RELEASED_ANSWER]``. Generated items have the
+same shape (``data["target"]`` is computed from the parsed item where the task can, so a gold
+that breaks the task's rules is rejected).
 
 Answers are read as a fair human grader reads them, and no more leniently:
 
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from codesteer.symbench.answers import AnswerFormatError
@@ -44,19 +44,6 @@ _OPTION_LINE = re.compile(r"^\(([A-Z])\)\s*(.*)$")
 def bbh_path(stem: str) -> str:
     """Where a BBH file lies in the release (``original_dirs`` entry)."""
     return f"BIG-Bench-Hard/bbh/{stem}.json"
-
-
-def load_instances(task: Task, source: str | Path | None = None) -> list[Instance]:
-    """A BBH task's examples from a local copy (``source``: the release root or the file) or, with
-    ``source=None``/``"hf"``, from the Hugging Face hub, read by the task's ``from_original``.
-
-    Raises :class:`~codesteer.symbench.errors.ExternalDataError` with the reason when offline or
-    when the path holds no such file.
-    """
-    from codesteer.symbench.external import external_instances, load_bbh  # imports sympy: lazily
-
-    stem = Path(task.original_dirs[0]).stem
-    return external_instances(task, load_bbh(stem, source), f"bbh/{stem}.json")
 
 
 def with_instruction(text: str) -> str:

@@ -37,11 +37,6 @@ def clip_segment(p: Point, q: Point, rect: Rect) -> tuple[Real, Real] | None:
     return t0, t1
 
 
-def segment_hits(p: Point, q: Point, rect: Rect) -> bool:
-    """Whether the segment ``pq`` touches the closed rectangle."""
-    return clip_segment(p, q, rect) is not None
-
-
 def contains(rect: Rect, point: Point) -> bool:
     """Whether the closed rectangle holds ``point``."""
     return rect[0] <= point[0] <= rect[1] and rect[2] <= point[1] <= rect[3]

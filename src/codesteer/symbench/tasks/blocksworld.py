@@ -203,7 +203,7 @@ def _random_layout(rng: random.Random, blocks: list[str], stacks: int) -> Stacks
     return layout
 
 
-def build_question(initial: Stacks, goal: Stacks) -> str:
+def question_text(initial: Stacks, goal: Stacks) -> str:
     return (
         "Blocksworld Task:\n\n"
         f"Initial State:\n{render_state(initial)}\n\n"
@@ -250,7 +250,7 @@ class Blocksworld(Task):
         goal = _random_layout(rng, blocks, goal_stacks)
         while goal_reached(initial, goal):
             goal = _random_layout(rng, blocks, goal_stacks)
-        return build_question(initial, goal), {"initial": initial, "goal": goal}
+        return question_text(initial, goal), {"initial": initial, "goal": goal}
 
     def check(self, instance: Instance, answer: str) -> Verdict:
         stacks = [list(s) for s in instance.data["initial"]]
@@ -278,7 +278,7 @@ class Blocksworld(Task):
         return Instance(
             task=self.name,
             id=f"{self.name}-original-{item.item_id.replace('/', '-')}",
-            question=build_question(initial, goal),
+            question=question_text(initial, goal),
             data={"initial": initial, "goal": goal},
             complexity={"num_blocks": len(blocks), "num_stacks": len(initial), "goal_stacks": len(goal)},
             source="original:" + item.item_id,

@@ -163,7 +163,7 @@ def _assignment_issue(weight: Any, team: list[Any], lifters: list[int], busy: se
     return None
 
 
-def build_question(boxes: list[int], lifters: list[int], budget: int) -> str:
+def question_text(boxes: list[int], lifters: list[int], budget: int) -> str:
     return (
         "Task: BoxLift\n\n"
         f"There are {len(boxes)} boxes with the following weights: {boxes}\n"
@@ -223,7 +223,7 @@ class BoxLift(Task):
     @staticmethod
     def _instance_parts(boxes: list[int], lifters: list[int]) -> tuple[str, dict[str, Any]]:
         budget = estimate_steps(boxes, lifters)
-        return build_question(boxes, lifters, budget), {"boxes": boxes, "lifters": lifters, "budget": budget}
+        return question_text(boxes, lifters, budget), {"boxes": boxes, "lifters": lifters, "budget": budget}
 
     def check(self, instance: Instance, answer: str) -> Verdict:
         boxes, lifters, budget = (instance.data[k] for k in ("boxes", "lifters", "budget"))

@@ -244,7 +244,7 @@ def render_state(grid: Grid) -> str:
     return "\n".join(lines)
 
 
-def build_question(grid: Grid) -> str:
+def question_text(grid: Grid) -> str:
     rows = max(r for r, _ in grid) + 1
     cols = max(c for _, c in grid) + 1
     return (
@@ -297,7 +297,7 @@ class BoxNet(Task):
             for _ in range(rng.randint(lo, hi)):
                 grid[rng.choice(cells)].append(f"box_{color}")
                 grid[rng.choice(cells)].append(f"target_{color}")
-        return build_question(grid), {"grid": grid_to_json(grid)}
+        return question_text(grid), {"grid": grid_to_json(grid)}
 
     def check(self, instance: Instance, answer: str) -> Verdict:
         grid = grid_from_json(instance.data["grid"])
@@ -325,7 +325,7 @@ class BoxNet(Task):
         return Instance(
             task=self.name,
             id=f"{self.name}-original-{item.item_id.replace('/', '-')}",
-            question=build_question(grid),
+            question=question_text(grid),
             data={"grid": grid_to_json(grid)},
             complexity={"grid": [rows, cols], "boxes": sum(i.startswith("box_") for v in grid.values() for i in v)},
             source="original:" + item.item_id,

@@ -113,7 +113,7 @@ def solutions(data: dict[str, Any], limit: int) -> list[list[str]]:
     return found
 
 
-def render_question(game: str, moves: list[str], results: list[str], pieces: int) -> str:
+def question_text(game: str, moves: list[str], results: list[str], pieces: int) -> str:
     """The question, worded as the release worded it (the stick game's draw rule corrected)."""
     if game == "elements":
         head = (
@@ -203,7 +203,7 @@ class ConstrainedLinearArrangement(Task):
         results = [outcome(game, m, t, pieces) for m, t in zip(moves, theirs, strict=True)]
         data: dict[str, Any] = {"game": game, "pieces": pieces, "player_moves": moves, "results": results}
         data["unique"] = len(solutions(data, 2)) == 1
-        return render_question(game, moves, results, pieces), data
+        return question_text(game, moves, results, pieces), data
 
     def check(self, instance: Instance, answer: str) -> Verdict:
         d = instance.data

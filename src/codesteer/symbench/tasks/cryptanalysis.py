@@ -40,7 +40,7 @@ from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError
 from codesteer.symbench.errors import NoSolutionError
-from codesteer.symbench.kit.common import and_list
+from codesteer.symbench.kit.common import and_list, released_instance
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -280,16 +280,11 @@ class Cryptanalysis(Task):
                 raise OriginalDataError(f"{item.item_id}: guess {guess!r} is not 2 digits + 2 letters")
             fb = parse_feedback(said, 2, 2)
             conditions.append((guess, [list(fb[0]), list(fb[1])]))
-        return Instance(
-            task=self.name,
-            id=item.item_id,
-            question=text,
-            data={
-                "digits": 2,
-                "letters": 2,
-                "conditions": conditions,
-                "unique": len(consistent(conditions, 2, 2)) == 1,
-                RELEASED_ANSWER: "[" + ", ".join(f'"{c}"' for c in gold) + "]",
-            },
-            source="original:" + item.item_id,
-        )
+        data = {
+            "digits": 2,
+            "letters": 2,
+            "conditions": conditions,
+            "unique": len(consistent(conditions, 2, 2)) == 1,
+            RELEASED_ANSWER: "[" + ", ".join(f'"{c}"' for c in gold) + "]",
+        }
+        return released_instance(self, item, data)

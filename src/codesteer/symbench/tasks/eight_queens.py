@@ -30,6 +30,7 @@ from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError
 from codesteer.symbench.errors import NoSolutionError
+from codesteer.symbench.kit.common import released_instance
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -242,17 +243,11 @@ class EightQueens(Task):
         gold = item.solution.get("solution") if isinstance(item.solution, dict) else None
         if not isinstance(gold, list):
             raise OriginalDataError(f"{item.item_id}: solution.json has no solution list")
-        return Instance(
-            task=self.name,
-            id=item.item_id,
-            question=text,
-            data={
-                "n": n,
-                "placed": [list(q) for q in placed],
-                "blocked": [list(b) for b in blocked],
-                "unique": count_solutions(n, placed, blocked) == 1,
-                RELEASED_ANSWER: format_positions([tuple(q) for q in gold]),
-            },
-            complexity={"complexity": item.solution.get("complexity")},
-            source="original:" + item.item_id,
-        )
+        data = {
+            "n": n,
+            "placed": [list(q) for q in placed],
+            "blocked": [list(b) for b in blocked],
+            "unique": count_solutions(n, placed, blocked) == 1,
+            RELEASED_ANSWER: format_positions([tuple(q) for q in gold]),
+        }
+        return released_instance(self, item, data)

@@ -189,7 +189,7 @@ def read_grid(answer: str, n: int) -> list[list[str]]:
     return grid
 
 
-def render_question(grid: Grid) -> str:
+def question_text(grid: Grid) -> str:
     """The question, worded as the release worded it (its 7 generalised to n)."""
     n = len(grid)
     span = f"{{a..{letters(n)[-1]}}}"
@@ -244,7 +244,7 @@ class LetterLogicDiagram(Task):
         for k in rng.sample(range(n * n), blanks):
             grid[k // n][k % n] = None
         data = {"grid": grid, "unique": len(complete(grid, 2)) == 1}
-        return render_question(grid), data
+        return question_text(grid), data
 
     def check(self, instance: Instance, answer: str) -> Verdict:
         given = instance.data["grid"]
@@ -268,7 +268,7 @@ class LetterLogicDiagram(Task):
             raise OriginalDataError("solution.json needs grid and solution")
         if not all(isinstance(row, list) and len(row) == len(grid) for row in [*grid, *gold]):
             raise OriginalDataError("grid and solution must be square")
-        if render_question(grid).split("Here is the puzzle")[1] not in (item.question or ""):
+        if question_text(grid).split("Here is the puzzle")[1] not in (item.question or ""):
             raise OriginalDataError("question and solution.json disagree on the puzzle")
         data = {
             "grid": grid,

@@ -54,7 +54,7 @@ def press_all(initial: Grid, buttons: dict[str, list[Cell]], operations: list[st
     return grid
 
 
-def render_question(initial: Grid, buttons: dict[str, list[Cell]], operations: list[str]) -> str:
+def question_text(initial: Grid, buttons: dict[str, list[Cell]], operations: list[str]) -> str:
     """The question text, worded as the release worded it."""
     n = len(initial)
     lines = [_INTRO, f"Given n={n} and the number of buttons={len(buttons)}, the initial network is:"]
@@ -131,7 +131,7 @@ class LightPuzzles(Task):
         }
         operations = [rng.choice(list(table)) for _ in range(presses)]
         data = {"n": n, "initial_state": initial, "buttons": table, "operations": operations}
-        return render_question(initial, table, operations), data
+        return question_text(initial, table, operations), data
 
     def _final(self, instance: Instance) -> list[int]:
         d = instance.data

@@ -249,7 +249,7 @@ def read_cells(answer: str) -> list[Cell]:
     return [(int(r), int(c)) for r, c in pairs]
 
 
-def render_question(grid: list[list[int]], k: int, rule: str) -> str:
+def question_text(grid: list[list[int]], k: int, rule: str) -> str:
     """The question, worded as the release worded it (its contradictory origin sentence fixed)."""
     n = len(grid)
     low, high = min(min(row) for row in grid), max(max(row) for row in grid)
@@ -296,7 +296,7 @@ class LogicalPuzzle(Task):
             grid = [[rng.randint(low, high) for _ in range(n)] for _ in range(n)]
             try:
                 if find_selection(grid, k, rule, _BUDGET) is not None:
-                    return render_question(grid, k, rule), {"grid": grid, "k": k, "rule": rule}
+                    return question_text(grid, k, rule), {"grid": grid, "k": k, "rule": rule}
             except SearchBudgetError:
                 continue
         raise ValueError("no solvable grid found for this complexity")

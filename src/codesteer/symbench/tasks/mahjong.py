@@ -70,7 +70,7 @@ def play(initial: str, rounds: list[dict[str, str | None]], chi: bool) -> list[i
     return results
 
 
-def render_question(initial: str, rounds: list[dict[str, str | None]], chi: bool) -> str:
+def question_text(initial: str, rounds: list[dict[str, str | None]], chi: bool) -> str:
     """The question, worded as the release worded it (Chi rule added where Chi is in play)."""
     rules = [
         "1. Initially, there are 13 cards.",
@@ -153,7 +153,7 @@ class Mahjong(Task):
             hand[remove] -= 1
             plan.append({"add": add, "remove": remove})
         data = {"initial_cards": initial, "rounds": plan, "chi": chi_on}
-        return render_question(initial, plan, chi_on), data
+        return question_text(initial, plan, chi_on), data
 
     def _result(self, instance: Instance) -> int:
         d = instance.data

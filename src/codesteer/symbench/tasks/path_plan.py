@@ -112,7 +112,7 @@ def _areas(names: list[str]) -> str:
     return f"{_and_list(names)} area" + ("s" if len(names) > 1 else "")
 
 
-def build_question(world: dict[str, Any]) -> str:
+def question_text(world: dict[str, Any]) -> str:
     """The released question template filled with ``world``."""
     walls = ", ".join(_rect_text(w) for w in world["walls"])
     boxes = "; ".join(f"a {c} colored box {_rect_text(r)}" for c, r in world["boxes"].items())
@@ -366,7 +366,7 @@ class PathPlan(Task):
             world = _random_world(rng, num_boxes, size)
             world.update(_random_instruction(rng, list(world["boxes"]), shape))
             if plan_path(world) is not None:
-                return build_question(world), world
+                return question_text(world), world
         raise ValueError("path_plan: no solvable world found for these knobs; loosen them")
 
     def check(self, instance: Instance, answer: str) -> Verdict:
@@ -392,7 +392,7 @@ class PathPlan(Task):
         return Instance(
             task=self.name,
             id=f"{self.name}-original-{item.item_id.replace('/', '-')}",
-            question=item.question or build_question(world),
+            question=item.question or question_text(world),
             data=world,
             complexity={"num_boxes": len(world["boxes"]), "visits": len(world["visit"]), "avoid": len(world["avoid"])},
             source="original:" + item.item_id,

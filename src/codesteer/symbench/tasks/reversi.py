@@ -33,6 +33,7 @@ from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError
 from codesteer.symbench.errors import NoSolutionError
+from codesteer.symbench.kit.common import released_instance
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -232,14 +233,7 @@ class Reversi(Task):
         except ValueError as exc:
             data["defect"] = f"{exc} (the shown board is already the position after the moves)"
         data[RELEASED_ANSWER] = str(item.solution["solution"])
-        return Instance(
-            task=self.name,
-            id=item.item_id,
-            question=text,
-            data=data,
-            complexity={"complexity": item.solution.get("complexity")},
-            source="original:" + item.item_id,
-        )
+        return released_instance(self, item, data)
 
 
 def _other(colour: str) -> str:

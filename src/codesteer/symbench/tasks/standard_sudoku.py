@@ -28,6 +28,7 @@ from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError, parse_grid
 from codesteer.symbench.errors import NoSolutionError
+from codesteer.symbench.kit.common import released_instance
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -250,11 +251,5 @@ class StandardSudoku(Task):
             puzzle = [[int(v) if v.strip() else 0 for v in row] for row in rows]
         except ValueError as exc:
             raise OriginalDataError(f"{item.item_id}: unreadable grid cell ({exc})") from exc
-        return Instance(
-            task=self.name,
-            id=item.item_id,
-            question=text,
-            data={"puzzle": puzzle, "unique": count_solutions(puzzle) == 1, RELEASED_ANSWER: str(gold)},
-            complexity={"complexity": item.solution.get("complexity")},
-            source="original:" + item.item_id,
-        )
+        data = {"puzzle": puzzle, "unique": count_solutions(puzzle) == 1, RELEASED_ANSWER: str(gold)}
+        return released_instance(self, item, data)

@@ -40,7 +40,7 @@ _TRIES = 500
 _STRING_RE = re.compile(r'For the string "([^"]*)"')
 
 
-def render_question(rules: list[str], start: str) -> str:
+def question_text(rules: list[str], start: str) -> str:
     """The question, worded as the release worded it, with the rule order made explicit."""
     listed = "\n".join(f"{i}. {text}" for i, text in enumerate(rules, 1))
     return (
@@ -97,7 +97,7 @@ class StringDeletionModification(Task):
             if len(states) - 1 >= min_steps and states[-1]:
                 texts = [r.text for r in rules]
                 data = {"initial_string": start, "selected_rules": texts}
-                return render_question(texts, start), data
+                return question_text(texts, start), data
         raise ValueError("no terminating instance found with these knobs; lower min_steps")
 
     def _final(self, instance: Instance) -> str:

@@ -53,7 +53,7 @@ def apply_t(text: str) -> str:
     return "".join(out)
 
 
-def render_question(text: str) -> str:
+def question_text(text: str) -> str:
     """The question, worded as the release worded it."""
     rules = "\n".join(
         f"{i}. If there is a substring {p} in the string, insert the character {c} after that substring."
@@ -97,7 +97,7 @@ class StringInsertion(Task):
             parts.append(rng.choice(patterns))
         parts.append("".join(rng.choice(ALPHABET) for _ in range(rng.randint(1 if not triggers else 0, noise))))
         text = "".join(parts)
-        return render_question(text), {"original_string": text}
+        return question_text(text), {"original_string": text}
 
     def check(self, instance: Instance, answer: str) -> Verdict:
         got = answer.strip().upper()

@@ -24,6 +24,7 @@ import random
 import re
 from typing import Any, ClassVar
 
+from codesteer.symbench.kit.common import released_instance
 from codesteer.symbench.kit.item_exchange import Method, judge_counts, run_cycle
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
@@ -136,14 +137,8 @@ class StringSplitting(Task):
         gold = item.solution.get("expected_answer") if isinstance(item.solution, dict) else None
         if not isinstance(gold, list) or len(gold) != len(ITEMS):
             raise OriginalDataError(f"{item.item_id}: solution.json has no 6-item expected_answer")
-        return Instance(
-            task=self.name,
-            id=item.item_id,
-            question=item.question or "",
-            data={
-                "start": [int(g) for g in found.groups()],
-                RELEASED_ANSWER: "[" + ", ".join(f'"{int(n)}"' for n in gold) + "]",
-            },
-            complexity={"complexity": item.solution.get("complexity")},
-            source="original:" + item.item_id,
-        )
+        data = {
+            "start": [int(g) for g in found.groups()],
+            RELEASED_ANSWER: "[" + ", ".join(f'"{int(n)}"' for n in gold) + "]",
+        }
+        return released_instance(self, item, data)

@@ -27,6 +27,7 @@ import random
 import re
 from typing import Any, ClassVar
 
+from codesteer.symbench.kit.common import released_instance
 from codesteer.symbench.kit.item_exchange import Method, judge_counts, run_cycle
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
@@ -122,11 +123,5 @@ class StringSynthesis(Task):
             raise OriginalDataError(f"{item.item_id}: solution.json has no final_counts")
         start = [int(g) for g in found.groups()]
         released = " ".join(str(int(n)) for n in item.solution["final_counts"])
-        return Instance(
-            task=self.name,
-            id=item.item_id,
-            question=item.question or "",
-            data={"start": start, RELEASED_ANSWER: released},
-            complexity={"complexity": item.solution.get("complexity")},
-            source="original:" + item.item_id,
-        )
+        data = {"start": start, RELEASED_ANSWER: released}
+        return released_instance(self, item, data)

@@ -27,7 +27,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from codesteer.symbench.kit.common import and_list
+from codesteer.symbench.kit.common import and_list, released_instance
 from codesteer.symbench.kit.item_exchange import Method, judge_counts, run_cycle
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
@@ -199,19 +199,13 @@ class SynthesisDecomposition(Task):
             raise OriginalDataError(f"{item.item_id}: unreadable methods, start, answer order or gold")
         names = [part.strip().split("_")[-1] for part in order.group(1).split(",")]
         released = [int(answer["ABCXY".index(name)]) for name in names]
-        return Instance(
-            task=self.name,
-            id=item.item_id,
-            question=text,
-            data={
-                "methods": [m.to_json() for m in methods],
-                "start": _parse_amounts(initial.group(1)),
-                "order": names,
-                RELEASED_ANSWER: "[" + ", ".join(map(str, released)) + "]",
-            },
-            complexity={"complexity": item.solution.get("complexity")},
-            source="original:" + item.item_id,
-        )
+        data = {
+            "methods": [m.to_json() for m in methods],
+            "start": _parse_amounts(initial.group(1)),
+            "order": names,
+            RELEASED_ANSWER: "[" + ", ".join(map(str, released)) + "]",
+        }
+        return released_instance(self, item, data)
 
 
 def _parse_amounts(text: str) -> dict[str, int]:
