@@ -9,6 +9,7 @@ frequencies; ``parse_flat`` reads a row-major comma list answer; ``rows_text`` /
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -86,15 +87,18 @@ def flatten(values: Sequence[Any]) -> list[Any]:
     return out
 
 
-def compare_flat(expected: Sequence[Any], got: Sequence[Any], answer: str, what: str) -> Verdict:
-    """Right when equal; otherwise wrong, naming the first differing position (partial score)."""
-    wrong = [i for i, (a, b) in enumerate(zip(expected, got, strict=True)) if a != b]
+def compare_flat(expected: Sequence[Any], got: Sequence[Any], answer: str, what: str, *,
+                 same: Callable[[Any, Any], bool] = operator.eq, show: Callable[[Any], str] = repr,
+                 where: str = "position") -> Verdict:
+    """Right when every item is ``same`` as expected; otherwise wrong, naming how many differ and
+    the first one (its 1-based ``where``, both values written by ``show``)."""
+    wrong = [i for i, (a, b) in enumerate(zip(expected, got, strict=True)) if not same(a, b)]
     if not wrong:
         return Verdict.right(answer)
     first = wrong[0]
     return Verdict.wrong(
-        f"{len(wrong)} of {len(expected)} {what}s wrong; first at position {first + 1}: "
-        f"expected {expected[first]!r}, got {got[first]!r}",
+        f"{len(wrong)} of {len(expected)} {what}s wrong; first at {where} {first + 1}: "
+        f"expected {show(expected[first])}, got {show(got[first])}",
         answer,
     )
 

@@ -26,6 +26,7 @@ from typing import Any, ClassVar
 
 from codesteer.symbench.answers import parse_number
 from codesteer.symbench.kit.common import (
+    compare_flat,
     flatten,
     int_item,
     parse_flat,
@@ -129,15 +130,8 @@ class Pooling(Task):
         else:
             got = parse_flat(answer, len(expected), _number, "number")
         tolerance = 0 if data["type"] == "max" else TOLERANCE
-        wrong = [i for i, (e, g) in enumerate(zip(expected, got, strict=True)) if abs(e - g) > tolerance]
-        if not wrong:
-            return Verdict.right(answer)
-        i = wrong[0]
-        return Verdict.wrong(
-            f"{len(wrong)} of {len(expected)} pooled values wrong; window {i + 1} (row-major) has "
-            f"{data['type']} {_fmt(expected[i])}, not {_fmt(got[i])}",
-            answer,
-        )
+        return compare_flat(expected, got, answer, f"{data['type']}-pooled value", where="window",
+                            same=lambda e, g: abs(e - g) <= tolerance, show=_fmt)
 
     def solve(self, instance: Instance) -> str:
         data = instance.data
