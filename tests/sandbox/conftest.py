@@ -56,9 +56,11 @@ def _describe(pid: int, proc: Proc) -> str:
     return f"{pid} ppid={proc.ppid} uid={proc.uid} {cmdline!r}"
 
 
-def stray_processes() -> list[str]:
+def stray_processes(ignore: frozenset[int] = frozenset()) -> list[str]:
     """Descendants of this test process other than idle sandbox workers (and the init of each
-    worker's PID namespace), plus any process anywhere running under a sandbox job uid."""
+    worker's PID namespace), plus any process anywhere running under a sandbox job uid; pids in
+    ``ignore`` (what already ran before the test, e.g. multiprocessing's resource tracker left by
+    an earlier test module) are not counted."""
     table = _processes()
     workers = {pid for pid, p in table.items()
                if p.sandbox_worker and not (p.ppid in table and table[p.ppid].sandbox_worker)}
@@ -69,7 +71,7 @@ def stray_processes() -> list[str]:
         strays.update(pid for pid in frontier if pid not in workers | inits)
     if os.geteuid() == 0:
         strays.update(pid for pid, p in table.items() if p.uid >= UID_BASE)
-    return sorted(_describe(pid, table[pid]) for pid in strays)
+    return sorted(_describe(pid, table[pid]) for pid in strays - ignore)
 
 
 @dataclass
@@ -159,6 +161,7 @@ def host(tmp_path: Path) -> Iterator[Host]:
     guard = Host(sentinel_dir, sentinel, listener)
     shared_tmp = Path(tempfile.gettempdir())
     tmp_mode = shared_tmp.stat().st_mode
+    before = frozenset(int(entry.split()[0]) for entry in stray_processes())
     yield guard
     assert shared_tmp.stat().st_mode == tmp_mode, f"the mode of {shared_tmp} changed"
     listener.close()
@@ -166,7 +169,7 @@ def host(tmp_path: Path) -> Iterator[Host]:
     assert sentinel.read_text() == "do not touch"
     assert sorted(p.name for p in sentinel_dir.iterdir()) == ["precious.txt"]
     deadline = time.monotonic() + 3
-    while (strays := stray_processes()) and time.monotonic() < deadline:
+    while (strays := stray_processes(before)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert strays == [], f"processes left behind: {strays}"
     assert os.getpid() > 0 and Path(f"/proc/{os.getpid()}").exists()
