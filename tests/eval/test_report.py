@@ -98,6 +98,12 @@ def test_missing_run_dir_is_a_clear_error(tmp_path: Path) -> None:
         write_reports(tmp_path, ("pdf",))
 
 
+def test_damaged_results_db_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "results.db").write_text("not a database\n" * 100)
+    with pytest.raises(StoreError, match="not a readable results database"):
+        build_report(tmp_path)
+
+
 def _t(**kw) -> Trajectory:
     return Trajectory(method="m", question="q", config={}, task_model="t", **kw)
 
