@@ -56,6 +56,9 @@ async def test_another_config_is_refused(spec: EvalSpec, models: dict, tmp_path:
         await run_eval_async(other, out, models=models, executor=literal_executor)
     with RunStore(out) as store:
         assert store.count() == 18
+    deeper = EvalSpec.from_dict({**spec.to_dict(), "steer": spec.steer.with_(max_rounds=1).to_dict()})
+    with pytest.raises(RunMismatchError, match=r"\(steer\.max_rounds: 5 -> 1\);"):
+        await run_eval_async(deeper, out, models=models, executor=literal_executor)
 
 
 async def test_tasks_without_generator_are_skipped_with_a_notice(tmp_path: Path) -> None:

@@ -92,7 +92,19 @@ class JobRow:
         return self.prompt_tokens + self.completion_tokens
 
 
+def _flat(config: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested dicts as one level of dotted keys (``steer.max_rounds``)."""
+    out: dict[str, Any] = {}
+    for key, value in config.items():
+        if isinstance(value, dict) and value:
+            out.update(_flat(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
 def _diff(old: dict[str, Any], new: dict[str, Any]) -> str:
+    old, new = _flat(old), _flat(new)
     keys = sorted(set(old) | set(new))
     return "; ".join(f"{k}: {old.get(k)!r} -> {new.get(k)!r}" for k in keys if old.get(k) != new.get(k))
 
