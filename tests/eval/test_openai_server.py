@@ -89,3 +89,10 @@ def test_cli_eval_report_show(server: CannedServer, tmp_path: Path) -> None:
     assert missing.exit_code == 1 and "no stored job" in missing.output
     nothing = runner.invoke(app, ["report", str(tmp_path / "empty")])
     assert nothing.exit_code == 1 and "no evaluation results" in nothing.output
+
+
+def test_cli_eval_with_nothing_to_run_fails(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["eval", "--out", str(tmp_path / "run"), "--tasks", "game24",
+                                      "--level", "99", "--n", "1", "--no-progress"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "skipped game24 at level 99" in result.output and "nothing to run" in result.output

@@ -34,6 +34,7 @@ async def test_export_and_stats_rederive_without_models(tmp_path) -> None:
     (["dpo", "--mode", "bogus", "--out", "{tmp}/r"], "mode must be tree or failed"),
     (["sft", "--tasks", "no_such_task", "--out", "{tmp}/r"], "no_such_task"),
     (["sft", "--teacher", "nonsense:x", "--tasks", "game24", "--n", "1", "--out", "{tmp}/r"], "unknown model spec"),
+    (["sft", "--tasks", "game24", "--level", "99", "--n", "1", "--out", "{tmp}/r"], "nothing to run"),
 ])
 def test_bad_input_is_one_error_line(tmp_path, args, message) -> None:
     result = runner.invoke(app, ["synth", *[a.format(tmp=tmp_path) for a in args]])

@@ -34,7 +34,7 @@ def eval_command(
     steer_model: str | None = typer.Option(None, "--steer-model", help="Steering model spec (default: the task model, prompted)."),
     tasks: str = typer.Option("all", "--tasks", help="all, seen, unseen or comma-separated task names."),
     n: int = typer.Option(10, "--n", min=1, help="Instances per task (and level)."),
-    level: str = typer.Option("paper", "--level", help="Complexity level(s), comma-separated: paper, 1, 2, ..."),
+    level: str = typer.Option("paper", "--level", "--levels", help="Complexity level(s), comma-separated: paper, 1, 2, ..."),
     seed: int = typer.Option(0, "--seed", help="Seed the instance seeds are derived from."),
     samples: int = typer.Option(1, "--samples", min=1, help="Runs per instance and method."),
     source: str | None = typer.Option(None, "--source", help="original:PATH to take instances from the released data."),
@@ -83,6 +83,9 @@ def eval_command(
     if no_progress:
         for notice in summary.notices:
             console.print(f"[yellow]notice:[/yellow] {notice}")
+    if summary.total == 0:
+        _fail("nothing to run: every selected task and level was skipped (see the notices); "
+              "check --tasks, --level and --source")
     console.print(f"{summary.done}/{summary.total} jobs stored in {out} ({summary.done_now} new), "
                   f"accuracy {100 * summary.accuracy:.1f}%, {summary.errors} error(s), {summary.tokens:,} tokens, "
                   f"{summary.wall_s:.1f} s")

@@ -20,7 +20,7 @@ TEACHER = typer.Option("local", "--teacher", help="Model spec of the teacher ste
 TASK_MODEL = typer.Option(None, "--task-model", help="Model spec of the task model (default: the teacher).")
 TASKS = typer.Option("seen", "--tasks", help="seen (the paper's training tasks), all, or a comma list.")
 N = typer.Option(10, "--n", min=1, help="Generated instances per task and level.")
-LEVELS = typer.Option("paper", "--levels", help="Complexity levels, comma separated.")
+LEVELS = typer.Option("paper", "--levels", "--level", help="Complexity levels, comma separated.")
 SEED = typer.Option(1000, "--seed", help="Seed of the instances and the teacher's samples (evaluation uses 0).")
 MAX_ROUNDS = typer.Option(5, "--max-rounds", min=0, max=9, help="Guidance rounds after the opening.")
 TEMPERATURE = typer.Option(1.0, "--temperature", min=0.0, help="Teacher sampling temperature.")
@@ -63,6 +63,8 @@ def _run(spec_values: dict, out: Path, max_calls: int | None, max_tokens: int | 
         _fail(str(exc))
     for note in summary.notices:
         typer.echo(f"note: {note}")
+    if summary.stored == 0 and summary.left == 0:
+        _fail("nothing to run: every selected task and level was skipped (see the notes); check --tasks and --levels")
     state = f"budget reached, {summary.left} planned rollout(s) not started" if summary.budget_reached else "complete"
     typer.echo(f"{summary.ran_now} rollout(s) run now, {summary.stored} stored; {summary.calls} calls, "
                f"{summary.tokens} tokens spent; {state} ({summary.wall_s:.1f} s)")
