@@ -61,6 +61,15 @@ def test_bad_specs_are_clear_errors(spec: str, message: str) -> None:
         load_model(spec, cache=False)
 
 
+def test_hf_missing_local_folder_is_refused_at_load(tmp_path: Path) -> None:
+    with pytest.raises(ModelNotFoundError, match="no checkpoint folder at /"):
+        load_model(f"hf:{tmp_path / 'nowhere'}", cache=False)
+    with pytest.raises(ModelNotFoundError, match="no checkpoint folder"):
+        load_model("hf:./no-such-checkpoint", cache=False)
+    assert load_model(f"hf:{tmp_path}", cache=False).path == str(tmp_path)  # an existing folder loads lazily
+    assert load_model("hf:org/model", cache=False).path == "org/model"      # a hub id is left to transformers
+
+
 def test_unknown_option_is_a_clear_error() -> None:
     with pytest.raises(SpecError, match="do not take the options"):
         load_model("openai:m@http://127.0.0.1:1/v1", n_threads=4)

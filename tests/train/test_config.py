@@ -52,3 +52,14 @@ def test_stage_mismatch_and_typos_are_errors(tmp_path: Path) -> None:
         load_config(bad)
     with pytest.raises(ConfigError, match="not found"):
         load_config("no-such-config")
+
+
+@pytest.mark.parametrize("checkpoint", ["/no/such/checkpoint", "./no-such-checkpoint", "no-such-checkpoint"])
+def test_dpo_from_a_missing_checkpoint_is_a_data_error(checkpoint: str, tmp_path: Path) -> None:
+    pytest.importorskip("trl")
+    from codesteer.train.data import DataError
+    from codesteer.train.runner import run_dpo
+
+    cfg = load_config("tiny-cpu", stage="dpo", output_dir=str(tmp_path / "dpo"))
+    with pytest.raises(DataError, match="SFT checkpoint not found"):
+        run_dpo(cfg, tmp_path / "unused.jsonl", checkpoint)

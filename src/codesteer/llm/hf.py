@@ -16,8 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from codesteer.llm.base import ChatModel, Completion, Message, ModelError
+from codesteer.llm.errors import ModelNotFoundError
 
 _LOADED: dict[str, tuple[Any, Any]] = {}
+_LOCAL_PREFIXES = ("/", "./", "../", "~")
+
+
+def is_local_path(name: str) -> bool:
+    """Whether ``name`` is written as a filesystem path (absolute, ``./``, ``../``, ``~``), never a hub id."""
+    return name.startswith(_LOCAL_PREFIXES) or name in (".", "..")
 _LOAD_LOCK = threading.Lock()
 
 
@@ -50,7 +57,10 @@ class TransformersModel(ChatModel):
     """A transformers causal LM run in this process (one generation at a time)."""
 
     def __init__(self, path: str, *, threads: int | None = None) -> None:
-        self.path = path
+        if is_local_path(path) and not Path(path).expanduser().is_dir():
+            raise ModelNotFoundError(f"no checkpoint folder at {path}; give a folder written by "
+                                     "`codesteer train` (OUTPUT_DIR/final) or a hub id")
+        self.path = str(Path(path).expanduser()) if is_local_path(path) else path
         self.name = f"hf:{path}"
         self._threads = threads
         self._lock = threading.Lock()

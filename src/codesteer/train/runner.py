@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from codesteer.llm.hf import is_local_path
 from codesteer.train.config import TrainConfig
 from codesteer.train.data import DataError, load_dpo_records, load_sft_records
 from codesteer.train.modeling import load_model, load_tokenizer, lora_config, save_final
@@ -128,7 +129,7 @@ def run_dpo(
 
     out = Path(output_dir or config.output_dir)
     source = str(from_checkpoint)
-    if not Path(source).exists() and "/" not in source:
+    if not Path(source).expanduser().exists() and (is_local_path(source) or "/" not in source):
         raise DataError(f"SFT checkpoint not found: {source}")
     section = dataclasses.replace(config.model, name_or_path=source, tiny=None, tokenizer=source)
     config = dataclasses.replace(config, model=section)
