@@ -11,6 +11,7 @@ Needs the ``[local]`` extra.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import importlib.util
 import os
 import threading
@@ -61,6 +62,15 @@ def prepare_runtime() -> None:
     threads slow generation more than tenfold; the setting counts only if made before
     ``llama_cpp`` is first imported, which is why this runs before that import."""
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
+@atexit.register
+def _close_all() -> None:
+    """Free loaded models before interpreter shutdown (llama.cpp's own finaliser fails then)."""
+    with _LOAD_LOCK:
+        for llama, _ in _LOADED.values():
+            llama.close()
+        _LOADED.clear()
 
 
 def _load(path: Path, n_ctx: int, n_threads: int) -> tuple[Any, threading.Lock]:
