@@ -83,6 +83,7 @@ async def test_exports_load_in_training_datasets_and_trl(tmp_path) -> None:
     assert ranking[0]["chosen"] == {"from": "gpt", "value": found[0].chosen}
     info = json.loads(dpo_paths["dataset_info"].read_text())
     assert info["codesteer_dpo"]["ranking"] is True and info["codesteer_dpo"]["formatting"] == "sharegpt"
+    assert info["codesteer_sft"]["file_name"] == "sft_llamafactory.json"  # both kinds share the folder
 
 
 def test_training_refuses_degenerate_pairs(tmp_path) -> None:
@@ -104,3 +105,9 @@ async def test_stats_count_rollouts_rounds_shares_and_gaps(tmp_path) -> None:
     assert stats["first_choice_share"] == {"text": 1.0}
     assert stats["gap"] == {"min": 14.0, "median": 15.0, "mean": 15.0, "max": 16.0}
     assert "pairs: 2" in render(stats)
+
+
+def test_dataset_info_replaces_an_unreadable_file(tmp_path) -> None:
+    (tmp_path / "dataset_info.json").write_text("{not json")
+    info = json.loads(write_sft([], tmp_path)["dataset_info"].read_text())
+    assert list(info) == ["codesteer_sft"]

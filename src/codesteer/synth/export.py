@@ -72,8 +72,18 @@ def _write(folder: Path, kind: str, trl: list[dict[str, Any]], llamafactory: lis
     if trl:
         Dataset.from_list(trl).save_to_disk(str(paths["hf"]))
     paths["llamafactory"].write_text(json.dumps(llamafactory, ensure_ascii=False, indent=1), encoding="utf-8")
-    paths["dataset_info"].write_text(json.dumps(dataset_info(kind), indent=2), encoding="utf-8")
+    info = {**_registered(paths["dataset_info"]), **dataset_info(kind)}
+    paths["dataset_info"].write_text(json.dumps(info, indent=2), encoding="utf-8")
     return {k: p for k, p in paths.items() if p.exists()}
+
+
+def _registered(path: Path) -> dict[str, Any]:
+    """The entries already in ``dataset_info.json`` (an SFT and a DPO export may share a folder)."""
+    try:
+        existing = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return existing if isinstance(existing, dict) else {}
 
 
 def write_sft(records: Sequence[SftRecord], folder: str | Path) -> dict[str, Path]:
