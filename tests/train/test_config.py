@@ -63,3 +63,15 @@ def test_dpo_from_a_missing_checkpoint_is_a_data_error(checkpoint: str, tmp_path
     cfg = load_config("tiny-cpu", stage="dpo", output_dir=str(tmp_path / "dpo"))
     with pytest.raises(DataError, match="SFT checkpoint not found"):
         run_dpo(cfg, tmp_path / "unused.jsonl", checkpoint)
+
+
+def test_cli_configs_lists_whole_descriptions() -> None:
+    from typer.testing import CliRunner
+
+    from codesteer.cli import app
+
+    result = CliRunner().invoke(app, ["train", "configs"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "(random weights, no download) with the embedded SmolLM2 model's tokenizer" in text
+    assert all(name in result.output for name in shipped_configs())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import typer
@@ -23,8 +24,17 @@ def list_configs() -> None:
     from codesteer.train.config import shipped_configs
 
     for name, path in sorted(shipped_configs().items()):
-        first = path.read_text().splitlines()[0].lstrip("# ")
-        typer.echo(f"{name:24} {first}")
+        typer.echo(textwrap.fill(_description(path), 100, initial_indent=f"{name:24} ", subsequent_indent=" " * 25))
+
+
+def _description(path: Path) -> str:
+    """The comment block that opens a config file, as one paragraph."""
+    lines = []
+    for line in path.read_text().splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line.lstrip("# "))
+    return " ".join(lines)
 
 
 def _run(stage: str, config: str, data: Path, output_dir: Path | None, from_checkpoint: Path | None) -> None:
