@@ -22,5 +22,6 @@ def test_dpo_on_the_embedded_model_stops_at_its_budget(tmp_path, monkeypatch) ->
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "budget reached" in result.output and (out / "export" / "dpo.jsonl").is_file()
+    assert "synth" in result.output and "tok/s" in result.output  # the live progress bar
     stats = json.loads(CliRunner().invoke(app, ["synth", "stats", str(out), "--json"]).output)
     assert stats["rollouts"] == 1 and 3 <= stats["calls"] <= 4

@@ -35,6 +35,7 @@ EXPORT_TO = typer.Option(None, "--export", help="Export folder (default: RUN/exp
 KEEP = typer.Option(1, "--keep", min=1, help="SFT: correct rollouts kept per instance, fewest rounds first.")
 CLEAN = typer.Option(True, "--clean/--no-clean", help="SFT: cut rounds after the first correct reply.")
 PER_TASK = typer.Option(None, "--per-task", min=1, help="SFT: most records per task (modes alternate).")
+NO_PROGRESS = typer.Option(False, "--no-progress", help="No live progress bar (one line per rollout stays).")
 MIN_GAP = typer.Option(0.0, "--min-gap", min=0.0, help="DPO: least score gap of a pair (strictly exceeded).")
 
 
@@ -44,21 +45,29 @@ def _fail(message: str) -> NoReturn:
 
 
 def _run(spec_values: dict, out: Path, max_calls: int | None, max_tokens: int | None, concurrency: int,
-         no_cache: bool, retry: bool) -> None:
+         no_cache: bool, retry: bool, no_progress: bool) -> None:
+    from contextlib import nullcontext
+
+    from codesteer.eval.progress import LiveProgress
     from codesteer.eval.store import RunMismatchError
     from codesteer.synth import Budget, SynthSpec, run_synth
     from codesteer.synth.tree import rounds
 
+    progress = None if no_progress else LiveProgress(label="synth")
+
     def show(result) -> None:
+        if progress is not None:
+            progress.advance(result)
         key, t = result.job.key, result.trajectory
         verdict = "error" if t.stop_reason == "error" else ("correct" if t.correct else "wrong")
         typer.echo(f"{key.task} {key.instance_id} #{key.sample}: {verdict}, {rounds(t)} round(s)")
 
     try:
         spec = SynthSpec(**spec_values)
-        summary = run_synth(spec, out, concurrency=concurrency, budget=Budget(max_calls, max_tokens),
-                            cache=not no_cache, retry_errors=retry, on_rollout=show,
-                            command=shlex.join(["codesteer", *sys.argv[1:]]))
+        with progress if progress is not None else nullcontext():
+            summary = run_synth(spec, out, concurrency=concurrency, budget=Budget(max_calls, max_tokens),
+                                cache=not no_cache, retry_errors=retry, on_rollout=show,
+                                command=shlex.join(["codesteer", *sys.argv[1:]]))
     except (ValueError, ModelError, RunMismatchError) as exc:
         _fail(str(exc))
     for note in summary.notices:
@@ -85,11 +94,12 @@ def sft_command(
     self_check: bool = SELF_CHECK, max_calls: int | None = MAX_CALLS, max_tokens: int | None = MAX_TOKENS,
     concurrency: int = CONCURRENCY, no_cache: bool = NO_CACHE, retry: bool = RETRY,
     export_to: Path | None = EXPORT_TO, keep: int = KEEP, clean: bool = CLEAN, per_task: int | None = PER_TASK,
+    no_progress: bool = NO_PROGRESS,
 ) -> None:
     """Run CodeSteer with the teacher as steerer; keep correct trajectories as SFT records."""
     config = _teacher_config(max_rounds, temperature, new_tokens, self_check)
     _run(dict(kind="sft", teacher=teacher, task_model=task_model, tasks=tasks, n=n, levels=levels, seed=seed,
-              samples=samples, steer=config), out, max_calls, max_tokens, concurrency, no_cache, retry)
+              samples=samples, steer=config), out, max_calls, max_tokens, concurrency, no_cache, retry, no_progress)
     _export(out, export_to, keep=keep, clean=clean, per_task=per_task, min_gap=0.0)
 
 
@@ -104,13 +114,13 @@ def dpo_command(
     max_rounds: int = MAX_ROUNDS, temperature: float = TEMPERATURE, new_tokens: int | None = NEW_TOKENS,
     self_check: bool = SELF_CHECK, max_calls: int | None = MAX_CALLS, max_tokens: int | None = MAX_TOKENS,
     concurrency: int = CONCURRENCY, no_cache: bool = NO_CACHE, retry: bool = RETRY,
-    export_to: Path | None = EXPORT_TO, min_gap: float = MIN_GAP,
+    export_to: Path | None = EXPORT_TO, min_gap: float = MIN_GAP, no_progress: bool = NO_PROGRESS,
 ) -> None:
     """Branch alternative guidances, score them by outcome, and pair siblings as DPO data."""
     config = _teacher_config(max_rounds, temperature, new_tokens, self_check)
     _run(dict(kind="dpo", teacher=teacher, task_model=task_model, tasks=tasks, n=n, levels=levels, seed=seed,
               mode=mode, width=width, depth=depth, resamples=resamples, steer=config),
-         out, max_calls, max_tokens, concurrency, no_cache, retry)
+         out, max_calls, max_tokens, concurrency, no_cache, retry, no_progress)
     _export(out, export_to, keep=1, clean=True, per_task=None, min_gap=min_gap)
 
 

@@ -21,15 +21,15 @@ from codesteer.eval.runner import JobResult
 class LiveProgress:
     """Implements the runner's ``Progress``; use as a context manager around the run."""
 
-    def __init__(self, console: Console | None = None) -> None:
+    def __init__(self, console: Console | None = None, *, label: str = "eval") -> None:
         self.console = console or Console(stderr=True)
         self._bar = Progress(
-            TextColumn("[bold]eval"), BarColumn(), MofNCompleteColumn(),
+            TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(),
             TextColumn("acc {task.fields[acc]}"), TextColumn("{task.fields[tokens]} tok"),
             TextColumn("{task.fields[rate]} tok/s"), TimeElapsedColumn(), TimeRemainingColumn(),
             console=self.console,
         )
-        self._task = self._bar.add_task("eval", total=None, acc="-", tokens=0, rate="-")
+        self._task = self._bar.add_task(label, total=None, acc="-", tokens=0, rate="-")
         self.done = self.correct = self.tokens = 0
         self._since = time.monotonic()
         self._new_tokens = 0
