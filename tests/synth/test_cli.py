@@ -40,3 +40,16 @@ def test_bad_input_is_one_error_line(tmp_path, args, message) -> None:
     result = runner.invoke(app, ["synth", *[a.format(tmp=tmp_path) for a in args]])
     assert result.exit_code == 1
     assert message in result.output and "Traceback" not in result.output
+
+
+def test_interrupt_says_how_to_resume(tmp_path, monkeypatch) -> None:
+    import codesteer.synth
+
+    def interrupted(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(codesteer.synth, "run_synth", interrupted)
+    result = runner.invoke(app, ["synth", "sft", "--tasks", "game24", "--n", "1", "--no-progress",
+                                 "--out", str(tmp_path / "r")])
+    assert result.exit_code == 130
+    assert "run the same command again to resume" in result.output and "Traceback" not in result.output

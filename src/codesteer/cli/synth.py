@@ -70,6 +70,10 @@ def _run(spec_values: dict, out: Path, max_calls: int | None, max_tokens: int | 
                                 command=shlex.join(["codesteer", *sys.argv[1:]]))
     except (ValueError, ModelError, RunMismatchError) as exc:
         _fail(str(exc))
+    except KeyboardInterrupt:
+        typer.secho(f"interrupted: finished rollouts are stored in {out}; run the same command again to resume",
+                    fg=typer.colors.YELLOW, err=True)
+        raise typer.Exit(130) from None
     for note in summary.notices:
         typer.echo(f"note: {note}")
     if summary.stored == 0 and summary.left == 0:
