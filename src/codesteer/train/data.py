@@ -29,9 +29,22 @@ def read_records(path: str | Path) -> list[dict[str, Any]]:
             from datasets import load_from_disk
         except ImportError as exc:
             raise ConfigError("reading a dataset folder needs the [hf] extra") from exc
-        return [dict(row) for row in load_from_disk(str(path))]
-    if not path.is_file():
+        try:
+            records = [dict(row) for row in load_from_disk(str(path))]
+        except (FileNotFoundError, ValueError) as exc:
+            raise DataError(f"{path} is a folder but not a saved dataset (datasets' save_to_disk, e.g. "
+                            "OUT/export/sft_hf); give that folder or a .jsonl file") from exc
+    elif not path.is_file():
         raise DataError(f"training data not found: {path}")
+    else:
+        records = _read_jsonl(path)
+    if not records:
+        raise DataError(f"{path}: no records")
+    return records
+
+
+def _read_jsonl(path: Path) -> list[Any]:
+    """One JSON value per non-blank line; a bad line is a DataError naming it."""
     records = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
@@ -40,8 +53,6 @@ def read_records(path: str | Path) -> list[dict[str, Any]]:
             records.append(json.loads(line))
         except json.JSONDecodeError as exc:
             raise DataError(f"{path}:{number}: not valid JSON: {exc}") from exc
-    if not records:
-        raise DataError(f"{path}: no records")
     return records
 
 
