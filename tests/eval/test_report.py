@@ -98,6 +98,14 @@ def test_missing_run_dir_is_a_clear_error(tmp_path: Path) -> None:
         write_reports(tmp_path, ("pdf",))
 
 
+def test_a_run_without_finished_jobs_is_a_clear_error(tmp_path: Path) -> None:
+    from codesteer.eval.store import RunStore
+
+    RunStore(tmp_path).close()  # created, nothing stored yet
+    with pytest.raises(StoreError, match="no finished jobs"):
+        build_report(tmp_path)
+
+
 def test_damaged_results_db_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "results.db").write_text("not a database\n" * 100)
     with pytest.raises(StoreError, match="not a readable results database"):

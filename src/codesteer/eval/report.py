@@ -15,7 +15,7 @@ from typing import Any
 
 from codesteer.eval.outcome import FAILURES
 from codesteer.eval.scores import GROUPS, ave_norm, plain_means
-from codesteer.eval.store import JobRow, RunStore
+from codesteer.eval.store import JobRow, RunStore, StoreError
 
 FORMATS = ("md", "csv", "json")
 AGGREGATES = {"ave_norm": "Ave. Norm.", "mean": "Mean"}
@@ -136,6 +136,8 @@ def build_report(run_dir: str | Path) -> Report:
     with RunStore(run_dir, create=False) as store:
         rows = store.jobs()
         config = store.config() or {}
+    if not rows:
+        raise StoreError(f"no finished jobs in {run_dir} yet; run (or resume) codesteer eval into it first")
     order = {m: i for i, m in enumerate(config.get("methods", []))}
     model_order = {m: i for i, m in enumerate(config.get("task_models", []))}
     keys = sorted({(r.key.method, r.key.task_model, r.key.steer_model) for r in rows},
