@@ -86,6 +86,8 @@ def test_bad_specs_are_refused() -> None:
         EvalSpec(source="/data")
     with pytest.raises(SpecError, match="unknown task"):
         plan_instances(EvalSpec(tasks="no_such_task"))
+    with pytest.raises(SpecError, match="name at least one task"):
+        EvalSpec(tasks=" , ")
     with pytest.raises(SpecError, match="not a folder"):
         plan_instances(EvalSpec(source="original:/nonexistent/path"))
 

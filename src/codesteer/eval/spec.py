@@ -57,6 +57,8 @@ class EvalSpec:
             raise SpecError("name at least one task model")
         if not self.levels:
             raise SpecError("name at least one level")
+        if not self.tasks.strip(" ,"):
+            raise SpecError("name at least one task (all, seen, unseen or task names)")
         if self.n < 1 or self.samples < 1:
             raise SpecError("n and samples must be at least 1")
         if self.source is not None and not self.source.startswith("original:"):
