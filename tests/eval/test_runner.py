@@ -188,6 +188,10 @@ async def test_live_progress_counts() -> None:
     from codesteer.eval.store import JobKey
     from codesteer.steer.trajectory import CallRecord, Trajectory
 
+    refused = Console(file=io.StringIO(), force_terminal=True, width=120)
+    with LiveProgress(refused):
+        pass  # a run refused before planning draws nothing
+    assert "eval" not in refused.file.getvalue()
     console = Console(file=io.StringIO(), force_terminal=False, width=120)
     with LiveProgress(console) as progress:
         progress.start(4, 1, 1, ["skipped something"])

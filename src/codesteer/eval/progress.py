@@ -35,13 +35,19 @@ class LiveProgress:
         self._new_tokens = 0
 
     def __enter__(self) -> LiveProgress:
-        self._bar.start()
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        self._bar.stop()
+        if self._bar.live.is_started:
+            self._bar.stop()
+
+    def _show(self) -> None:
+        """Start drawing at the first figures, so a run refused up front leaves no empty bar."""
+        if not self._bar.live.is_started:
+            self._bar.start()
 
     def start(self, total: int, done: int, correct: int, notices: Sequence[str]) -> None:
+        self._show()
         for notice in notices:
             self.console.print(f"[yellow]notice:[/yellow] {notice}")
         if done:
@@ -51,6 +57,7 @@ class LiveProgress:
         self._bar.update(self._task, total=total, completed=done, acc=self._acc())
 
     def advance(self, result: JobResult) -> None:
+        self._show()
         self.done += 1
         self.correct += result.correct
         self.tokens += result.tokens
