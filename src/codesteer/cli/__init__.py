@@ -8,6 +8,7 @@ of their own.
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import sys
 
@@ -53,4 +54,11 @@ def main() -> None:
         app()
     except ModelError as exc:
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        sys.exit(1)
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    except OSError as exc:  # a path that cannot be written or read, a full disk
+        where = f": {exc.filename}" if exc.filename else ""
+        typer.secho(f"error: {exc.strerror or exc}{where}", fg=typer.colors.RED, err=True)
         sys.exit(1)
