@@ -66,6 +66,8 @@ def test_hf_missing_local_folder_is_refused_at_load(tmp_path: Path) -> None:
         load_model(f"hf:{tmp_path / 'nowhere'}", cache=False)
     with pytest.raises(ModelNotFoundError, match="no checkpoint folder"):
         load_model("hf:./no-such-checkpoint", cache=False)
+    with pytest.raises(ModelNotFoundError, match="no checkpoint folder"):
+        load_model("hf:runs/no-such-run/final", cache=False)  # two slashes: never a hub id
     assert load_model(f"hf:{tmp_path}", cache=False).path == str(tmp_path)  # an existing folder loads lazily
     assert load_model("hf:org/model", cache=False).path == "org/model"      # a hub id is left to transformers
 

@@ -23,8 +23,9 @@ _LOCAL_PREFIXES = ("/", "./", "../", "~")
 
 
 def is_local_path(name: str) -> bool:
-    """Whether ``name`` is written as a filesystem path (absolute, ``./``, ``../``, ``~``), never a hub id."""
-    return name.startswith(_LOCAL_PREFIXES) or name in (".", "..")
+    """Whether ``name`` can only be a filesystem path: absolute, ``./``, ``../``, ``~``, or with more
+    than one ``/`` (a hub id is ``name`` or ``org/name``)."""
+    return name.startswith(_LOCAL_PREFIXES) or name in (".", "..") or name.count("/") > 1
 _LOAD_LOCK = threading.Lock()
 
 
@@ -45,7 +46,8 @@ def _load(path: str) -> tuple[Any, Any]:
                 model = AutoModelForCausalLM.from_pretrained(path)
             tokenizer = AutoTokenizer.from_pretrained(path)
         except OSError as exc:
-            raise ModelError(f"cannot load a transformers checkpoint from {path!r}: {exc}") from exc
+            where = "" if Path(path).exists() else " (no such folder here, and no hub model of that name was found)"
+            raise ModelError(f"cannot load a transformers checkpoint from {path!r}{where}: {exc}") from exc
         if not tokenizer.chat_template:
             raise ModelError(f"the tokenizer in {path!r} has no chat template")
         model.eval()
