@@ -145,7 +145,9 @@ def _crashed(job: Job, exc: Exception, wall_s: float) -> Trajectory:
                       error=f"{type(exc).__name__}: {exc}", wall_s=wall_s)
 
 
-def _default_factory(cache: bool) -> ModelFactory:
+def default_factory(cache: bool) -> ModelFactory:
+    """Builds models by spec with :func:`codesteer.llm.spec.load_model` (response cache if ``cache``)."""
+
     def build(spec: str) -> ChatModel:
         from codesteer.llm.spec import load_model
 
@@ -194,7 +196,7 @@ async def run_eval_async(
         built: dict[str, ChatModel] = {}
         try:
             # models are built before the run is recorded: a bad spec leaves the directory unbound
-            runner = _Runner(spec, models or {}, model_factory or _default_factory(cache), built, concurrency,
+            runner = _Runner(spec, models or {}, model_factory or default_factory(cache), built, concurrency,
                              model_concurrency, sandbox_concurrency, executor) if pending else None
             store.bind(spec.to_dict())
             if progress is not None:

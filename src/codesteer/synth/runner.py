@@ -21,11 +21,10 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path as FsPath
 
 from codesteer.eval.limits import Limits
-from codesteer.eval.runner import Job, JobResult, run_jobs
+from codesteer.eval.runner import Job, JobResult, ModelFactory, default_factory, run_jobs
 from codesteer.eval.store import JobKey, RunStore
 from codesteer.llm.base import ChatModel
 from codesteer.steer.execution import Executor, default_executor
@@ -34,8 +33,6 @@ from codesteer.symbench.task import Instance
 from codesteer.synth.replay import SeededModel, branch_models
 from codesteer.synth.spec import SynthSpec, rollout_seed
 from codesteer.synth.tree import Path, branches, encode
-
-ModelFactory = Callable[[str], ChatModel]
 
 
 @dataclass(frozen=True)
@@ -142,9 +139,7 @@ async def run_synth_async(
     started = time.perf_counter()
     budget = budget or Budget()
     instances, notices = spec.instances()
-    from codesteer.llm.spec import load_model
-
-    given, factory = models or {}, model_factory or partial(load_model, cache=cache)
+    given, factory = models or {}, model_factory or default_factory(cache)
     built: dict[str, ChatModel] = {}
     try:
         for name in sorted({spec.teacher, spec.task_spec} - set(given)):
@@ -157,7 +152,9 @@ async def run_synth_async(
             pending = _pending(spec, _roots(spec, instances), done)
             pool = _Pool(spec, store, done, budget, on_rollout)
             if pending:
-                limits = Limits(model_concurrency or concurrency, sandbox_concurrency or _pool_size())
+                from codesteer.sandbox import default_pool_size
+
+                limits = Limits(model_concurrency or concurrency, sandbox_concurrency or default_pool_size())
                 ready = {name: limits.wrap(m) for name, m in {**given, **built}.items()}
                 run_id = store.start_run(command)
                 await pool.run(pending, ready, limits.executor(executor or default_executor()), run_id, concurrency)
@@ -235,9 +232,6 @@ class _Pool:
                            config=spec.steer, executor=executor)
 
 
-
-
-
 def _pending(spec: SynthSpec, roots: list[Rollout], done: Mapping[tuple[str, str, int], Trajectory]) -> list[Rollout]:
     """Planned rollouts not stored yet: roots, and branches of stored rollouts (breadth first)."""
     out: list[Rollout] = []
@@ -250,12 +244,6 @@ def _pending(spec: SynthSpec, roots: list[Rollout], done: Mapping[tuple[str, str
         else:
             todo.extend(_children(spec, r, t))
     return out
-
-
-def _pool_size() -> int:
-    from codesteer.sandbox import default_pool_size
-
-    return default_pool_size()
 
 
 def run_synth(spec: SynthSpec, out: str | FsPath, **options: object) -> SynthSummary:
