@@ -33,7 +33,7 @@ from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError
 from codesteer.symbench.errors import NoSolutionError
-from codesteer.symbench.kit.common import released_instance
+from codesteer.symbench.kit.common import released_instance, released_solution
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -218,8 +218,9 @@ class Reversi(Task):
 
     def from_original(self, item: OriginalItem) -> Instance:
         text = item.question or ""
+        sol = released_solution(item)
         size = re.search(r"Given: n=(\d+), you play (black|white)", text)
-        if not size or not isinstance(item.solution, dict) or "solution" not in item.solution:
+        if not size or "solution" not in sol:
             raise OriginalDataError(f"{item.item_id}: no board size, colour or solution")
         n, you = int(size.group(1)), "0" if size.group(2) == "black" else "1"
         after = text.split("The previous round of the game was:", 1)[-1]
@@ -232,7 +233,7 @@ class Reversi(Task):
             _result(data)
         except ValueError as exc:
             data["defect"] = f"{exc} (the shown board is already the position after the moves)"
-        data[RELEASED_ANSWER] = str(item.solution["solution"])
+        data[RELEASED_ANSWER] = str(sol["solution"])
         return released_instance(self, item, data)
 
 

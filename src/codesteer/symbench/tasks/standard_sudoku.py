@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError, parse_grid
 from codesteer.symbench.errors import NoSolutionError
-from codesteer.symbench.kit.common import released_instance
+from codesteer.symbench.kit.common import released_instance, released_solution
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -244,7 +244,7 @@ class StandardSudoku(Task):
     def from_original(self, item: OriginalItem) -> Instance:
         text = item.question or ""
         rows = [line.split(",") for line in text.splitlines() if line.count(",") == 8]
-        gold = item.solution.get("solution") if isinstance(item.solution, dict) else None
+        gold = released_solution(item).get("solution")
         if len(rows) != 9 or not isinstance(gold, list):
             raise OriginalDataError(f"{item.item_id}: no 9x9 grid in the question or no solution")
         try:

@@ -24,7 +24,7 @@ import random
 import re
 from typing import Any, ClassVar
 
-from codesteer.symbench.kit.common import released_instance
+from codesteer.symbench.kit.common import released_instance, released_solution
 from codesteer.symbench.kit.item_exchange import Method, judge_counts, run_cycle
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
@@ -134,7 +134,7 @@ class StringSplitting(Task):
         found = _START.search(item.question or "")
         if not found:
             raise OriginalDataError(f"{item.item_id}: no starting machine counts in the question")
-        gold = item.solution.get("expected_answer") if isinstance(item.solution, dict) else None
+        gold = released_solution(item).get("expected_answer")
         if not isinstance(gold, list) or len(gold) != len(ITEMS):
             raise OriginalDataError(f"{item.item_id}: solution.json has no 6-item expected_answer")
         data = {

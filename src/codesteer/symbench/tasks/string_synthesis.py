@@ -27,7 +27,7 @@ import random
 import re
 from typing import Any, ClassVar
 
-from codesteer.symbench.kit.common import released_instance
+from codesteer.symbench.kit.common import released_instance, released_solution
 from codesteer.symbench.kit.item_exchange import Method, judge_counts, run_cycle
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
@@ -119,9 +119,10 @@ class StringSynthesis(Task):
         found = _START.search(item.question or "")
         if not found:
             raise OriginalDataError(f"{item.item_id}: no starting counts in the question")
-        if not isinstance(item.solution, dict) or "final_counts" not in item.solution:
+        sol = released_solution(item)
+        if "final_counts" not in sol:
             raise OriginalDataError(f"{item.item_id}: solution.json has no final_counts")
         start = [int(g) for g in found.groups()]
-        released = " ".join(str(int(n)) for n in item.solution["final_counts"])
+        released = " ".join(str(int(n)) for n in sol["final_counts"])
         data = {"start": start, RELEASED_ANSWER: released}
         return released_instance(self, item, data)

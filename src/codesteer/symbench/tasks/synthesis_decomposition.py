@@ -27,7 +27,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from codesteer.symbench.kit.common import and_list, released_instance
+from codesteer.symbench.kit.common import and_list, released_instance, released_solution
 from codesteer.symbench.kit.item_exchange import Method, judge_counts, run_cycle
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
@@ -194,7 +194,7 @@ class SynthesisDecomposition(Task):
             Method.of(_parse_amounts(m.group(2)), _parse_amounts(m.group(3))) for m in _METHOD.finditer(text)
         ]
         initial, order = _INITIAL.search(text), _ORDER.search(text)
-        answer = item.solution.get("solution", {}).get("answer") if isinstance(item.solution, dict) else None
+        answer = released_solution(item).get("solution", {}).get("answer")
         if not methods or not initial or not order or not isinstance(answer, list) or len(answer) != 5:
             raise OriginalDataError(f"{item.item_id}: unreadable methods, start, answer order or gold")
         names = [part.strip().split("_")[-1] for part in order.group(1).split(",")]
