@@ -20,7 +20,7 @@ class SpecError(ValueError):
     """An evaluation spec that cannot run (unknown method, task or level, bad source...)."""
 
 
-def _tuple(value: Any) -> tuple[str, ...]:
+def as_names(value: Any) -> tuple[str, ...]:
     """``"a,b"`` or ``["a", "b"]`` -> ``("a", "b")`` (blank parts dropped)."""
     parts = value.split(",") if isinstance(value, str) else list(value)
     return tuple(str(p).strip() for p in parts if str(p).strip())
@@ -48,9 +48,9 @@ class EvalSpec:
     steer: SteerConfig = field(default_factory=SteerConfig)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "methods", _tuple(self.methods))
-        object.__setattr__(self, "task_models", _tuple(self.task_models))
-        object.__setattr__(self, "levels", _tuple(self.levels))
+        object.__setattr__(self, "methods", as_names(self.methods))
+        object.__setattr__(self, "task_models", as_names(self.task_models))
+        object.__setattr__(self, "levels", as_names(self.levels))
         if not self.methods:
             raise SpecError("name at least one method")
         if not self.task_models:

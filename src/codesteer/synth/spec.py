@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
-from codesteer.eval.spec import EvalSpec, SpecError, plan_instances
+from codesteer.eval.spec import EvalSpec, SpecError, as_names, plan_instances
 from codesteer.steer.config import Sampling, SteerConfig
 from codesteer.symbench.task import Instance
 
@@ -64,9 +64,7 @@ class SynthSpec:
     steer: SteerConfig = field(default_factory=teacher_config)
 
     def __post_init__(self) -> None:
-        if isinstance(self.levels, str):
-            object.__setattr__(self, "levels", tuple(p.strip() for p in self.levels.split(",") if p.strip()))
-        object.__setattr__(self, "levels", tuple(self.levels))
+        object.__setattr__(self, "levels", as_names(self.levels))
         if self.kind not in ("sft", "dpo"):
             raise SpecError(f"kind must be sft or dpo, not {self.kind!r}")
         if self.mode not in ("tree", "failed"):
