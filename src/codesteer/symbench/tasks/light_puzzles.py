@@ -19,7 +19,7 @@ import random
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError, parse_list
-from codesteer.symbench.kit.common import released_instance, released_solution, weighted
+from codesteer.symbench.kit.common import flatten, released_instance, released_solution, weighted
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -72,16 +72,9 @@ def question_text(initial: Grid, buttons: dict[str, list[Cell]], operations: lis
     return "\n".join(lines)
 
 
-def _flatten(values: list[Any]) -> list[Any]:
-    out: list[Any] = []
-    for v in values:
-        out.extend(_flatten(list(v)) if isinstance(v, list | tuple) else [v])
-    return out
-
-
 def read_grid_answer(answer: str, n: int) -> list[int]:
     """The answer's n² light values (0/1), flattened row-major."""
-    values = _flatten(parse_list(answer))
+    values = flatten(parse_list(answer))
     if len(values) != n * n:
         raise AnswerFormatError(f"expected {n * n} values (an {n}*{n} grid flattened), got {len(values)}")
     bad = [v for v in values if v not in (0, 1) or isinstance(v, bool)]
