@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import shlex
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import NoReturn
 
@@ -69,10 +70,7 @@ def eval_command(
                    sandbox_concurrency=sandbox_concurrency, cache=not no_cache, retry_errors=retry_errors,
                    progress=progress, command=shlex.join(["codesteer", *sys.argv[1:]]))
     try:
-        if progress is not None:
-            with progress:
-                summary = asyncio.run(run_eval_async(spec, out, **options))  # type: ignore[arg-type]
-        else:
+        with progress if progress is not None else nullcontext():
             summary = asyncio.run(run_eval_async(spec, out, **options))  # type: ignore[arg-type]
     except (SpecError, RunMismatchError, ModelError, ValueError) as exc:
         _fail(str(exc))
