@@ -14,7 +14,7 @@ import time
 from dataclasses import asdict
 from typing import Any
 
-from codesteer.sandbox import mounts
+from codesteer.sandbox import mounts, protocol
 from codesteer.sandbox.child import MEMORY_NOTE, SHARED_MEMORY, Confinement, confine_and_run
 from codesteer.sandbox.types import Execution, Outcome, SandboxConfig
 
@@ -100,9 +100,7 @@ def _classify(status: int | None, timed_out: bool, memory_note: bool) -> tuple[O
 
 def _stdin_fd(text: str | None) -> int:
     fd = os.memfd_create("stdin")
-    data = memoryview((text or "").encode())
-    while data:
-        data = data[os.write(fd, data):]
+    protocol.write_all(fd, (text or "").encode())
     os.lseek(fd, 0, os.SEEK_SET)
     return fd
 

@@ -13,12 +13,17 @@ _HEADER = struct.Struct(">I")
 MAX_FRAME = 256 * 1024 * 1024
 
 
+def write_all(fd: int, data: bytes) -> None:
+    """Write all of ``data`` to ``fd`` (``os.write`` may take only part of it)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
 def send(fd: int, message: dict[str, Any]) -> None:
     """Write one frame; raises ``OSError`` (e.g. ``BrokenPipeError``) if the peer is gone."""
     payload = json.dumps(message).encode()
-    view = memoryview(_HEADER.pack(len(payload)) + payload)
-    while view:
-        view = view[os.write(fd, view):]
+    write_all(fd, _HEADER.pack(len(payload)) + payload)
 
 
 def _read_exact(fd: int, size: int, deadline: float | None) -> bytes:
