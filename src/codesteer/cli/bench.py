@@ -44,11 +44,17 @@ def _knobs(pairs: list[str] | None) -> dict[str, Any]:
     return knobs
 
 
-def _instance(task_name: str, seed: int, level: str | None, sets: list[str] | None = None):
-    task = _task(task_name)
+def _generator_task(name: str):
+    """The task named ``name``, failing with a hint when its instances only come from a dataset."""
+    task = _task(name)
     if not task.has_generator:
         _fail(f"{task.name} has no generator: its instances come from its dataset "
               "(use `codesteer bench check-original PATH` or codesteer.symbench.external)")
+    return task
+
+
+def _instance(task_name: str, seed: int, level: str | None, sets: list[str] | None = None):
+    task = _generator_task(task_name)
     try:
         return task, task.generate(seed, level=level, **_knobs(sets))
     except (ValueError, TypeError) as exc:
@@ -93,9 +99,7 @@ def generate(
     """Write N generated instances of TASK as JSON lines."""
     from codesteer.symbench.export import generate_set
 
-    task = _task(task_name)
-    if not task.has_generator:
-        _instance(task_name, seed, level)
+    task = _generator_task(task_name)
     knobs = _knobs(sets)
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -170,9 +174,7 @@ def export(
         with _progress() as bar:
             job = bar.add_task("generating", total=n * len(selected))
             count = export_dataset(selected, out, n, seed, level, step=lambda: bar.advance(job))
-    except ImportError as exc:
-        _fail(str(exc))
-    except (ValueError, TypeError) as exc:
+    except (ImportError, ValueError, TypeError) as exc:
         _fail(str(exc))
     typer.echo(f"saved {count} rows ({len(selected)} tasks) to {out}; load with datasets.load_from_disk")
 
