@@ -40,7 +40,7 @@ from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError
 from codesteer.symbench.errors import NoSolutionError
-from codesteer.symbench.kit.common import and_list, released_instance
+from codesteer.symbench.kit.common import and_list, released_instance, released_solution
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -269,8 +269,8 @@ class Cryptanalysis(Task):
         return "<<< [" + ", ".join(f'"{c}"' for c in found[0]) + "] >>>"
 
     def from_original(self, item: OriginalItem) -> Instance:
+        gold = released_solution(item).get("answer")
         text = item.question or ""
-        gold = item.solution.get("answer") if isinstance(item.solution, dict) else None
         found = _CONDITION.findall(text)
         if not found or not isinstance(gold, list) or len(gold) != 4:
             raise OriginalDataError(f"{item.item_id}: no conditions in the question or no 4-symbol answer")

@@ -30,7 +30,7 @@ from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError
 from codesteer.symbench.errors import NoSolutionError
-from codesteer.symbench.kit.common import released_instance
+from codesteer.symbench.kit.common import released_instance, released_solution
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -240,7 +240,7 @@ class EightQueens(Task):
             raise OriginalDataError(f"{item.item_id}: the board is not {n}x{n}")
         placed = [(r, c) for r, row in enumerate(rows) for c, ch in enumerate(row) if ch == "1"]
         blocked = [(r, c) for r, row in enumerate(rows) for c, ch in enumerate(row) if ch == "X"]
-        gold = item.solution.get("solution") if isinstance(item.solution, dict) else None
+        gold = released_solution(item).get("solution")
         if not isinstance(gold, list):
             raise OriginalDataError(f"{item.item_id}: solution.json has no solution list")
         data = {
