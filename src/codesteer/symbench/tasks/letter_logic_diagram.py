@@ -34,7 +34,7 @@ from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError
 from codesteer.symbench.errors import NoSolutionError
-from codesteer.symbench.kit.common import released_instance, released_solution, weighted
+from codesteer.symbench.kit.common import released_instance, released_solution, rows_text, weighted
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -259,7 +259,7 @@ class LetterLogicDiagram(Task):
         found = complete(instance.data["grid"])
         if not found:
             raise NoSolutionError("the puzzle has no completion")
-        return "<<<\n" + "\n".join(",".join(row) for row in found[0]) + "\n>>>"
+        return "<<<\n" + rows_text(found[0], ",") + "\n>>>"
 
     def from_original(self, item: OriginalItem) -> Instance:
         sol = released_solution(item)
@@ -273,6 +273,6 @@ class LetterLogicDiagram(Task):
         data = {
             "grid": grid,
             "unique": len(complete(grid, 2)) == 1,
-            RELEASED_ANSWER: "\n".join(",".join(str(v) for v in row) for row in gold),
+            RELEASED_ANSWER: rows_text(gold, ","),
         }
         return released_instance(self, item, data)

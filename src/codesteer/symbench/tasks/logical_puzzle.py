@@ -36,7 +36,7 @@ from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError
 from codesteer.symbench.errors import NoSolutionError
-from codesteer.symbench.kit.common import released_instance, released_solution, weighted
+from codesteer.symbench.kit.common import released_instance, released_solution, rows_text, weighted
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -256,7 +256,7 @@ def question_text(grid: list[list[int]], k: int, rule: str) -> str:
     condition = ("The sum of the selected numbers in each row and each column should be less than or equal to 4."
                  if rule == SUM else
                  "The product of the selected numbers in each row and each column should be greater than 0.")
-    rows = "\n".join(", ".join(str(v) for v in row) for row in grid)
+    rows = rows_text(grid, ", ")
     return (
         f"Given a {n}*{n} grid where each cell contains a number (between {low} to {high}), you must select {k} "
         f"different numbers from these cells. {condition} Rows and columns without selected numbers are not "
