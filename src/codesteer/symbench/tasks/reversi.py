@@ -69,7 +69,7 @@ def start_board(n: int) -> Board:
 def flips(board: Board, r: int, c: int, colour: str) -> list[tuple[int, int]]:
     """Cells flipped by placing ``colour`` at (r, c) (0-based)."""
     n = len(board)
-    other = "1" if colour == "0" else "0"
+    other = _other(colour)
     flipped = []
     for dr, dc in _DIRECTIONS:
         line = []
@@ -98,7 +98,7 @@ def place(board: Board, r: int, c: int, colour: str) -> Board:
 
 def play(board: Board, moves: Sequence[Sequence[int]], you: str) -> Board:
     """Play 1-based ``moves``, alternating you and the opponent, starting with you."""
-    other = "1" if you == "0" else "0"
+    other = _other(you)
     for k, (r, c) in enumerate(moves):
         try:
             board = place(board, r - 1, c - 1, you if k % 2 == 0 else other)
@@ -175,10 +175,11 @@ class Reversi(Task):
             raise ValueError("need an even board size >= 4, rounds >= 1 and a (low, high) premoves range")
         board, colour = start_board(n), "0"
         for _ in range(rng.randint(low, high)):
-            options = legal_moves(board, colour) or legal_moves(board, _other(colour))
-            if not options:
-                break
-            if not legal_moves(board, colour):
+            options = legal_moves(board, colour)
+            if not options:  # no move: the other colour plays, if it can
+                options = legal_moves(board, _other(colour))
+                if not options:
+                    break
                 colour = _other(colour)
             board = place(board, *rng.choice(options), colour)
             colour = _other(colour)
