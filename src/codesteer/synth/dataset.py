@@ -12,7 +12,7 @@ from codesteer.eval.store import RunStore, StoreError
 from codesteer.steer.trajectory import Trajectory
 from codesteer.synth.sft import SftRecord, select
 from codesteer.synth.spec import SynthSpec
-from codesteer.synth.tree import Pair, Path, decode, failed_pairs, tree_pairs
+from codesteer.synth.tree import Pair, Path, decode, failed_pairs, is_root, tree_pairs
 
 #: (task, instance id) -> sample number -> rollout
 Rollouts = dict[tuple[str, str], dict[int, Trajectory]]
@@ -32,7 +32,7 @@ def open_run(out: str | FsPath) -> tuple[SynthSpec, Rollouts]:
 
 def sft_records(rollouts: Rollouts, *, keep: int = 1, clean: bool = True, per_task: int | None = None) -> list[SftRecord]:
     """SFT records of every root rollout (see :mod:`codesteer.synth.sft`)."""
-    roots = ((sample, t) for samples in rollouts.values() for sample, t in sorted(samples.items()) if sample < 100)
+    roots = ((sample, t) for samples in rollouts.values() for sample, t in sorted(samples.items()) if is_root(sample))
     return select(roots, keep=keep, clean=clean, per_task=per_task)
 
 
@@ -43,6 +43,6 @@ def pairs(spec: SynthSpec, rollouts: Rollouts, *, min_gap: float = 0.0) -> list[
     derive = failed_pairs if spec.mode == "failed" else tree_pairs
     out: list[Pair] = []
     for (task, instance_id), samples in sorted(rollouts.items()):
-        tree: dict[Path, Trajectory] = {decode(s): t for s, t in samples.items() if s == 0 or s >= 100}
+        tree: dict[Path, Trajectory] = {decode(s): t for s, t in samples.items() if s == 0 or not is_root(s)}
         out.extend(derive(tree, task, instance_id, min_gap))
     return out

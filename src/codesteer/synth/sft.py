@@ -84,7 +84,8 @@ def _action(t: Trajectory, k: int) -> str | None:
     return next((r.action for r in t.rounds if r.index == k), None)
 
 
-def _mode(t: Trajectory) -> str:
+def first_choice(t: Trajectory) -> str:
+    """The rollout's round-0 steering action (``guidance`` when it chose neither code nor text)."""
     return _action(t, 0) or "guidance"
 
 
@@ -96,7 +97,7 @@ def select(rollouts: Iterable[tuple[int, Trajectory]], *, keep: int = 1, clean: 
         if not usable(t) or not t.correct or t.instance is None:
             continue
         inst = t.instance
-        record = SftRecord(inst["task"], inst["id"], sample, _mode(t), conversation(t, clean))
+        record = SftRecord(inst["task"], inst["id"], sample, first_choice(t), conversation(t, clean))
         by_instance.setdefault((record.task, record.instance_id), []).append(record)
     seen: set[str] = set()
     by_task: dict[str, list[SftRecord]] = {}

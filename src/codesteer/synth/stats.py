@@ -8,8 +8,9 @@ from typing import Any
 
 from codesteer.synth.dataset import Rollouts, pairs, sft_records
 from codesteer.synth.runner import spent
+from codesteer.synth.sft import first_choice
 from codesteer.synth.spec import SynthSpec
-from codesteer.synth.tree import rounds, usable
+from codesteer.synth.tree import is_root, rounds, usable
 
 
 def _share(counter: Counter[str]) -> dict[str, float]:
@@ -17,12 +18,17 @@ def _share(counter: Counter[str]) -> dict[str, float]:
     return {k: round(v / total, 3) for k, v in sorted(counter.items())} if total else {}
 
 
+def _by_number(counter: Counter[str]) -> dict[str, int]:
+    """Counts keyed by numbers written as text, in numeric order."""
+    return dict(sorted(counter.items(), key=lambda kv: int(kv[0])))
+
+
 def summarize(spec: SynthSpec, rollouts: Rollouts, *, keep: int = 1, clean: bool = True,
               per_task: int | None = None, min_gap: float = 0.0) -> dict[str, Any]:
     """Every figure ``codesteer synth stats`` prints, as plain data."""
     per: dict[str, dict[str, int]] = {}
     round_counts: Counter[str] = Counter()
-    first_choice: Counter[str] = Counter()
+    root_choices: Counter[str] = Counter()
     calls = tokens = 0
     for (task, _), samples in rollouts.items():
         row = per.setdefault(task, {"instances": 0, "rollouts": 0, "correct": 0, "errors": 0})
@@ -35,27 +41,27 @@ def summarize(spec: SynthSpec, rollouts: Rollouts, *, keep: int = 1, clean: bool
             row["correct"] += bool(usable(t) and t.correct)
             if usable(t):
                 round_counts[str(rounds(t))] += 1
-                if sample < 100:
-                    first_choice[t.rounds[0].action or "guidance"] += 1
+                if is_root(sample):
+                    root_choices[first_choice(t)] += 1
     out: dict[str, Any] = {
         "kind": spec.kind, "mode": spec.mode if spec.kind == "dpo" else None,
         "rollouts": sum(r["rollouts"] for r in per.values()), "calls": calls, "tokens": tokens,
         "per_task": dict(sorted(per.items())),
-        "rounds": dict(sorted(round_counts.items(), key=lambda kv: int(kv[0]))),
-        "first_choice_share": _share(first_choice),
+        "rounds": _by_number(round_counts),
+        "first_choice_share": _share(root_choices),
     }
     if spec.kind == "sft":
         records = sft_records(rollouts, keep=keep, clean=clean, per_task=per_task)
         out["records"] = len(records)
         out["records_per_task"] = dict(sorted(Counter(r.task for r in records).items()))
-        out["record_rounds"] = dict(sorted(Counter(str(r.rounds) for r in records).items(), key=lambda kv: int(kv[0])))
+        out["record_rounds"] = _by_number(Counter(str(r.rounds) for r in records))
         out["record_first_choice_share"] = _share(Counter(r.mode for r in records))
     else:
         found = pairs(spec, rollouts, min_gap=min_gap)
         gaps = [p.gap for p in found]
         out["pairs"] = len(found)
         out["pairs_per_task"] = dict(sorted(Counter(p.task for p in found).items()))
-        out["pairs_per_round"] = dict(sorted(Counter(str(p.round) for p in found).items(), key=lambda kv: int(kv[0])))
+        out["pairs_per_round"] = _by_number(Counter(str(p.round) for p in found))
         out["gap"] = ({"min": min(gaps), "median": median(gaps), "mean": round(mean(gaps), 3), "max": max(gaps)}
                       if gaps else {})
     return out

@@ -46,6 +46,8 @@ from codesteer.steer.trajectory import Trajectory
 Path = tuple[tuple[int, int], ...]
 #: What a correct leaf at round r is worth before subtracting r.
 CORRECT_BONUS = 15
+#: The smallest branch sample number (``encode(((0, 0),))``); roots are numbered below it.
+FIRST_BRANCH = 100
 
 
 def encode(path: Path) -> int:
@@ -53,9 +55,14 @@ def encode(path: Path) -> int:
     return int("1" + "".join(f"{k}{j}" for k, j in path)) if path else 0
 
 
+def is_root(sample: int) -> bool:
+    """Whether a stored sample number is a root rollout's (not a branch's)."""
+    return sample < FIRST_BRANCH
+
+
 def decode(sample: int) -> Path:
-    """Inverse of :func:`encode` for branch samples (>= 100); roots decode to ``()``."""
-    if sample < 100:
+    """Inverse of :func:`encode` for branch samples; roots decode to ``()``."""
+    if is_root(sample):
         return ()
     digits = str(sample)[1:]
     return tuple((int(digits[i]), int(digits[i + 1])) for i in range(0, len(digits), 2))
