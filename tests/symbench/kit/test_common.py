@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from codesteer.symbench.kit.common import (
+    draw_distinct,
     flatten,
     int_item,
     parse_flat,
@@ -30,6 +31,9 @@ def test_small_helpers() -> None:
     assert parse_flat("[[1, 2], [3, 4]]", 4, int_item, "integer") == [1, 2, 3, 4]
     assert rotate_cw([[1, 2], [3, 4]]) == [[3, 1], [4, 2]]
     assert windows([[1, 2, 3], [4, 5, 6]], 2) == [[[1, 2, 4, 5], [2, 3, 5, 6]]]
+    values = iter([1, 1, 2, 1, 3, 4])
+    assert draw_distinct(lambda: next(values), 3) == [1, 2, 3]
+    assert draw_distinct(lambda: 7, 3, tries_per_item=2) == [7]
 
 
 @settings(max_examples=40, deadline=None)

@@ -1,6 +1,7 @@
 """Small helpers shared by several SymBench task modules (released items, mixtures, flat lists, grids).
 
-``and_list`` writes an English list; ``released_solution`` / ``released_instance`` read a released ``sample_<i>/`` item and build the
+``and_list`` writes an English list; ``draw_distinct`` collects distinct random draws;
+``released_solution`` / ``released_instance`` read a released ``sample_<i>/`` item and build the
 ``Instance`` its reader returns; ``weighted`` builds a per-instance mixture with the released
 frequencies; ``parse_flat`` reads a row-major comma list answer; ``rows_text`` / ``rotate_cw`` /
 ``windows`` are the grid operations the grid tasks use for their questions, solvers and judges;
@@ -25,6 +26,19 @@ T = TypeVar("T")
 def weighted(*pairs: tuple[Any, int]) -> OneOf:
     """A ``OneOf`` drawing each value with probability proportional to its count."""
     return OneOf(*[value for value, count in pairs for _ in range(count)])
+
+
+def draw_distinct(draw: Callable[[], T], count: int, tries_per_item: int = 50) -> list[T]:
+    """``count`` distinct values from repeated ``draw()`` calls, in drawing order; fewer when
+    ``tries_per_item * (count + 1)`` draws do not find that many."""
+    out: list[T] = []
+    for _ in range(tries_per_item * (count + 1)):
+        if len(out) == count:
+            break
+        value = draw()
+        if value not in out:
+            out.append(value)
+    return out
 
 
 def and_list(parts: Sequence[str]) -> str:

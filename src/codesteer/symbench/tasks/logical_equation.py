@@ -29,7 +29,7 @@ from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError, parse_list
 from codesteer.symbench.errors import NoSolutionError
-from codesteer.symbench.kit.common import int_item, parse_flat, solve_all_different
+from codesteer.symbench.kit.common import draw_distinct, int_item, parse_flat, solve_all_different
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -139,13 +139,7 @@ class LogicalEquation(Task):
         letters = list(string.ascii_uppercase[:n])
         values = sorted(rng.sample(range(1, int(max_value) + 1), n))
         hidden = dict(zip(letters, rng.sample(values, n), strict=True))
-        constraints: list[Constraint] = []
-        for _ in range(50 * (n_constraints + 1)):
-            if len(constraints) == n_constraints:
-                break
-            c = _draw_constraint(rng, hidden)
-            if c not in constraints:
-                constraints.append(c)
+        constraints = draw_distinct(lambda: _draw_constraint(rng, hidden), n_constraints)
         data = {"letters": letters, "values": values, "constraints": constraints}
         return question_text(letters, values, constraints), data
 
