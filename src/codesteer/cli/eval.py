@@ -103,8 +103,9 @@ def report_command(
 
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     try:
-        paths = write_reports(run_dir, chosen, plots=plots, html=html, out=out)
-        table = to_markdown(build_report(run_dir)).split("\n## Cost")[0]
+        report = build_report(run_dir)
+        paths = write_reports(report, chosen, plots=plots, html=html, out=out)
+        table = to_markdown(report).split("\n## Cost")[0]
     except (StoreError, ValueError) as exc:
         _fail(str(exc))
     console.print(table)

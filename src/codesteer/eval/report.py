@@ -233,14 +233,15 @@ def failures_csv(report: Report) -> str:
     return buf.getvalue()
 
 
-def write_reports(run_dir: str | Path, formats: tuple[str, ...] = FORMATS, *, plots: bool = True,
+def write_reports(run: str | Path | Report, formats: tuple[str, ...] = FORMATS, *, plots: bool = True,
                   html: bool = False, out: str | Path | None = None) -> list[Path]:
-    """Write the report files into ``out`` (default ``RUN_DIR/report``); return their paths."""
+    """Write the report files of a run directory (or of its built report) into ``out`` (default
+    ``RUN_DIR/report``); return their paths."""
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
         raise ValueError(f"unknown report format(s) {unknown}; choose from {', '.join(FORMATS)}")
-    report = build_report(run_dir)
-    target = Path(out) if out is not None else Path(run_dir) / "report"
+    report = run if isinstance(run, Report) else build_report(run)
+    target = Path(out) if out is not None else report.run_dir / "report"
     target.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
 
