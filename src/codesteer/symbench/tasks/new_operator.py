@@ -33,7 +33,7 @@ from fractions import Fraction
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError, parse_list, parse_number
-from codesteer.symbench.kit.common import released_instance, released_solution
+from codesteer.symbench.kit.common import and_list, released_instance, released_solution
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -181,8 +181,7 @@ def question_text(ops: dict[str, str], expression: str) -> str:
     lines = [f"Let a and b be numbers. Define a{s}b to be {ops[s]}." for s in symbols]
     head = ""
     if len(symbols) > 1:
-        listed = ", ".join(symbols[:-1]) + " and " + symbols[-1]
-        head = f"Let x and y represent two numbers. The new operations {listed} are defined as follows:\n"
+        head = f"Let x and y represent two numbers. The new operations {and_list(symbols)} are defined as follows:\n"
     return (
         head + "\n".join(lines) + f"\nCalculate {expression}.\n"
         "Return your answer with format <<<list of values and symbols>>>"
@@ -196,10 +195,6 @@ def _formula(rng: random.Random) -> str:
     if kind == 1:
         return f"{rng.randint(1, 5)}*a+{rng.randint(1, 5)}*b"
     return "(a + b)/b"
-
-
-def _fmt(value: Fraction) -> str:
-    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
 
 
 def _close(got: Fraction, want: Fraction) -> bool:
@@ -258,19 +253,19 @@ class NewOperator(Task):
         if any(_close(got, v) for v in values):
             return Verdict.right(answer)
         ops = instance.data["operators"]
-        expected = " or ".join(_fmt(v) for v in sorted(values))
+        expected = " or ".join(str(v) for v in sorted(values))
         partial = [expr for expr, v in sub_expressions(tree, ops) if v == got]
         if partial:
             return Verdict.wrong(
-                f"{_fmt(got)} is the value of the part {partial[0]} alone, not of the whole expression "
+                f"{got} is the value of the part {partial[0]} alone, not of the whole expression "
                 f"{instance.data['expression']} (= {expected})",
                 answer,
             )
-        return Verdict.wrong(f"{instance.data['expression']} = {expected}, not {_fmt(got)}", answer)
+        return Verdict.wrong(f"{instance.data['expression']} = {expected}, not {got}", answer)
 
     def solve(self, instance: Instance) -> str:
         tree = parse_expression(instance.data["expression"])
-        return f"<<<{_fmt(evaluate(tree, instance.data['operators']))}>>>"
+        return f"<<<{evaluate(tree, instance.data['operators'])}>>>"
 
     def from_original(self, item: OriginalItem) -> Instance:
         sol = released_solution(item)
