@@ -56,7 +56,10 @@ def _best_sides(grid: list[list[str]]) -> list[list[int]]:
 
 def uniform_squares(grid: list[list[str]], min_side: int = 3) -> list[Square]:
     """Every one-character square of side >= ``min_side`` as (bottom row, right column, side)."""
-    best = _best_sides(grid)
+    return _squares(_best_sides(grid), min_side)
+
+
+def _squares(best: list[list[int]], min_side: int) -> list[Square]:
     return [
         (r, c, k) for r, row in enumerate(best) for c, top in enumerate(row) for k in range(min_side, top + 1)
     ]
@@ -82,7 +85,7 @@ def maximal_squares(grid: list[list[str]]) -> list[Square]:
             rr < rows and cc < cols and best[rr][cc] > k for rr in (r, r + 1) for cc in (c, c + 1)
         )
 
-    return [(r, c, k) for r, c, k in uniform_squares(grid) if not extends(r, c, k)]
+    return [(r, c, k) for r, c, k in _squares(best, 3) if not extends(r, c, k)]
 
 
 def question_text(grid: list[list[str]]) -> str:
