@@ -49,6 +49,7 @@ OPTIONS = "Options:\n- Yes\n- No"
 #: Unit vector of each relative direction for a walker facing +y.
 DIRECTIONS = {"forward": (0, 1), "backward": (0, -1), "left": (-1, 0), "right": (1, 0)}
 TURNS = {"left": 1, "around": 2, "right": 3}  # quarter turns counter-clockwise
+_TURN_NAMES = {quarters: name for name, quarters in TURNS.items()}
 
 _STEP = re.compile(r"Take (\d+) steps?(?: (forward|backward|left|right))?")
 _TURN = re.compile(r"Turn (left|right|around)")
@@ -173,7 +174,7 @@ def _way_back(rng: random.Random, moves: list[Move], max_steps: int) -> list[Mov
         needed = next(q for q in range(4) if _rotate((0, 1), q) == vector)
         turn = (needed - heading) % 4
         if turn:
-            tail.append(["turn", {1: "left", 2: "around", 3: "right"}[turn]])
+            tail.append(["turn", _TURN_NAMES[turn]])
         heading = needed
         pieces = -(-distance // max_steps)
         tail += [["step", n, None] for n in _split(rng, distance, pieces, max_steps)]
