@@ -68,11 +68,13 @@ _INITIAL = re.compile(r"Initially there are (.*?)\.\s*\n")
 _ORDER = re.compile(r"as a list showing \[(.*?)\]")
 
 
+def _amount(item: str, n: int, crops: str) -> str:
+    """``n`` units of ``item`` as the question words it (``1 unit of crop A``, ``3 units of product X``)."""
+    return f"{n} unit{'' if n == 1 else 's'} of {'crop' if item in crops else 'product'} {item}"
+
+
 def _amounts(amounts: dict[str, int], crops: str) -> str:
-    return and_list([
-        f"{n} unit{'' if n == 1 else 's'} of {'crop' if item in crops else 'product'} {item}"
-        for item, n in amounts.items()
-    ])
+    return and_list([_amount(item, n, crops) for item, n in amounts.items()])
 
 
 def question_text(crops: str, products: str, methods: Sequence[Method], start: dict[str, int]) -> str:
@@ -90,18 +92,13 @@ def question_text(crops: str, products: str, methods: Sequence[Method], start: d
         )
     names = [f"remaining_{c}" for c in crops] + [f"obtained_{p}" for p in products]
     example = [1 - i % 2 for i in range(len(crops))] + [3 - i % 3 for i in range(len(products))]
-    described = [
-        f"{n} unit{'' if n == 1 else 's'} of {'crop' if item in crops else 'product'} {item}"
-        for item, n in zip(crops + products, example, strict=True)
-    ]
+    described = [_amount(item, n, crops) for item, n in zip(crops + products, example, strict=True)]
     lines.append(
         "Xiao Li continuously cycles through these methods in the given order, executing one method "
         f"at a time. After Method {len(methods)}, start again from Method 1. Continue this cycle "
         "until no method can be executed.\n"
     )
-    lines.append("Initially there are " + ", ".join(
-        f"{start[c]} unit{'' if start[c] == 1 else 's'} of crop {c}" for c in crops
-    ) + ".\n")
+    lines.append("Initially there are " + ", ".join(_amount(c, start[c], crops) for c in crops) + ".\n")
     lines.append(
         "First output the entire reasoning process step by step, showing each synthesis step's "
         "result. Then wrap your final answer in <<<>>> format as a list showing "
