@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from codesteer.llm.base import ChatModel, Completion, Message, ModelError
-from codesteer.llm.errors import ModelNotFoundError
+from codesteer.llm.errors import MissingDependencyError, ModelNotFoundError
 
 _LOADED: dict[str, tuple[Any, Any]] = {}
+_LOAD_LOCK = threading.Lock()
 _LOCAL_PREFIXES = ("/", "./", "../", "~")
 
 
@@ -26,7 +27,6 @@ def is_local_path(name: str) -> bool:
     """Whether ``name`` can only be a filesystem path: absolute, ``./``, ``../``, ``~``, or with more
     than one ``/`` (a hub id is ``name`` or ``org/name``)."""
     return name.startswith(_LOCAL_PREFIXES) or name in (".", "..") or name.count("/") > 1
-_LOAD_LOCK = threading.Lock()
 
 
 def _load(path: str) -> tuple[Any, Any]:
@@ -36,7 +36,7 @@ def _load(path: str) -> tuple[Any, Any]:
         try:
             from transformers import AutoModelForCausalLM, AutoTokenizer
         except ImportError as exc:
-            raise ModelError("hf: models need the [train] extra: pip install torch==2.13.0 'codesteer[train]'") from exc
+            raise MissingDependencyError("hf: models need the [train] extra: pip install torch==2.13.0 'codesteer[train]'") from exc
         try:
             if (Path(path) / "adapter_config.json").is_file():
                 from peft import AutoPeftModelForCausalLM
