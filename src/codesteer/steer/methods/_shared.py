@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from codesteer.sandbox.types import Execution
+from codesteer.steer import events, protocol
 from codesteer.steer.engine import Chat, Ending, Run
 from codesteer.steer.extract import first_code
 from codesteer.steer.prompts import Rendered, render
@@ -29,6 +30,16 @@ async def one_shot(run: Run, instruction: str | None, chat: Chat | None = None, 
 async def single_answer(run: Run, instruction: str | None) -> Ending:
     """A one-shot method: one reply, whose code (if any) the engine runs to read the answer."""
     return Ending(await one_shot(run, instruction))
+
+
+def record_decision(run: Run, index: int, output: str, decision: protocol.Decision) -> None:
+    """Record a steering output and its decision in round ``index``; count it if malformed; emit it."""
+    rnd = run.round(index)
+    rnd.steer_output, rnd.action = output, decision.action
+    if decision.malformed:
+        rnd.malformed = decision.reason
+        run.trajectory.malformed_steer_outputs += 1
+    run.emit(events.Guidance(index, decision.action, output, rnd.malformed))
 
 
 Feedback = Callable[[Execution, str], Rendered]

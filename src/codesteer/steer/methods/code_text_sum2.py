@@ -11,10 +11,10 @@ else is counted as malformed and the code answer is kept.
 
 from __future__ import annotations
 
-from codesteer.steer import events, protocol
+from codesteer.steer import protocol
 from codesteer.steer.engine import Ending, Run
 from codesteer.steer.methods import Method
-from codesteer.steer.methods._shared import both_answers
+from codesteer.steer.methods._shared import both_answers, record_decision
 from codesteer.steer.prompts import render
 
 
@@ -24,13 +24,9 @@ async def run(r: Run) -> Ending:
     chat.say(render("select", **values), 2)
     out = await chat.answer(2)
     decision = protocol.parse(out, opening=True)
-    rnd = r.round(2)
-    rnd.steer_output = out
     if decision.action not in ("code", "text"):
         decision = protocol.Decision("code", malformed=True, reason="no <<<Code>>>/<<<Text>>> choice: keeping the code answer")
-    rnd.action, rnd.malformed = decision.action, decision.reason if decision.malformed else None
-    r.trajectory.malformed_steer_outputs += decision.malformed
-    r.emit(events.Guidance(2, decision.action, out, rnd.malformed))
+    record_decision(r, 2, out, decision)
     if decision.action == "text":
         return Ending(values["text_reply"], run_reply_code=False)
     return Ending(values["code_reply"], executed=execution)

@@ -19,9 +19,10 @@ turn. The task model keeps its whole conversation; it sees execution output only
 
 from __future__ import annotations
 
-from codesteer.steer import events, protocol
+from codesteer.steer import protocol
 from codesteer.steer.engine import Chat, Ending, Run
 from codesteer.steer.methods import Method
+from codesteer.steer.methods._shared import record_decision
 from codesteer.steer.prompts import Rendered, render
 from codesteer.steer.self_check import self_check
 
@@ -30,12 +31,7 @@ async def _steer(r: Run, chat: Chat, index: int) -> protocol.Decision:
     """Ask the steering model for round ``index``'s decision; record it."""
     out = await chat.answer(index)
     decision = protocol.parse(out, opening=index == 0)
-    rnd = r.round(index)
-    rnd.steer_output, rnd.action = out, decision.action
-    if decision.malformed:
-        rnd.malformed = decision.reason
-        r.trajectory.malformed_steer_outputs += 1
-    r.emit(events.Guidance(index, decision.action, out, rnd.malformed))
+    record_decision(r, index, out, decision)
     return decision
 
 
