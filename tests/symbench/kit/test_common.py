@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from codesteer.symbench.kit.common import (
+    convert_flat,
     draw_distinct,
     flatten,
     int_item,
@@ -29,6 +30,7 @@ def test_small_helpers() -> None:
     assert weighted(("a", 2), ("b", 1)) == OneOf("a", "a", "b")
     assert flatten([[1, [2]], 3]) == [1, 2, 3]
     assert parse_flat("[[1, 2], [3, 4]]", 4, int_item, "integer") == [1, 2, 3, 4]
+    assert convert_flat([["1", 2], [3.0, 4]], 4, int_item, "integer") == [1, 2, 3, 4]
     assert rotate_cw([[1, 2], [3, 4]]) == [[3, 1], [4, 2]]
     assert windows([[1, 2, 3], [4, 5, 6]], 2) == [[[1, 2, 4, 5], [2, 3, 5, 6]]]
     values = iter([1, 1, 2, 1, 3, 4])

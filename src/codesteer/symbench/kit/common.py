@@ -78,7 +78,12 @@ def parse_flat(answer: str, length: int, item: Callable[[Any], T], what: str) ->
     ``item`` converts one element and raises ``ValueError``/``AnswerFormatError`` when it is not
     an acceptable ``what``.
     """
-    values = flatten(parse_list(answer))
+    return convert_flat(parse_list(answer), length, item, what)
+
+
+def convert_flat(values: Sequence[Any], length: int, item: Callable[[Any], T], what: str) -> list[T]:
+    """:func:`parse_flat` on already parsed ``values`` (nesting flattened)."""
+    values = flatten(values)
     if len(values) != length:
         raise AnswerFormatError(f"expected {length} {what}s, got {len(values)}")
     out = []

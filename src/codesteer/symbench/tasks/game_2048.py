@@ -26,13 +26,13 @@ import random
 import re
 from typing import Any, ClassVar
 
-from codesteer.symbench.answers import parse_grid
+from codesteer.symbench.answers import parse_grid, parse_list
 from codesteer.symbench.errors import NoSolutionError
 from codesteer.symbench.kit.common import (
     compare_flat,
+    convert_flat,
     flatten,
     int_item,
-    parse_flat,
     released_instance,
     released_solution,
     rows_text,
@@ -90,9 +90,8 @@ def question_text(grid: list[list[int]], start: tuple[int, int], moves: str) -> 
 
 def read_matrix(answer: str, count: int) -> list[int]:
     text = answer.strip()
-    if "\n" in text and not text.startswith("["):
-        return parse_flat(str(flatten(parse_grid(text))), count, int_item, "integer")
-    return parse_flat(text, count, int_item, "integer")
+    values = parse_grid(text) if "\n" in text and not text.startswith("[") else parse_list(text)
+    return convert_flat(values, count, int_item, "integer")
 
 
 class Game2048(Task):
