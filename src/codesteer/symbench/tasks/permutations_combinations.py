@@ -31,7 +31,12 @@ from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError, parse_list
 from codesteer.symbench.errors import NoSolutionError
-from codesteer.symbench.kit.common import released_instance, released_solution, solve_all_different
+from codesteer.symbench.kit.common import (
+    draw_distinct,
+    released_instance,
+    released_solution,
+    solve_all_different,
+)
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -153,13 +158,7 @@ class PermutationsCombinations(Task):
         books = list(string.ascii_uppercase[:n])
         hidden = rng.sample(books, n)
         wanted = rng.randint(base, base + 1)
-        constraints: list[Constraint] = []
-        for _ in range(50 * (wanted + 1)):
-            if len(constraints) == wanted:
-                break
-            c = _draw_constraint(rng, hidden)
-            if c not in constraints:
-                constraints.append(c)
+        constraints = draw_distinct(lambda: _draw_constraint(rng, hidden), wanted)
         return question_text(books, constraints), {"books": books, "constraints": constraints}
 
     def check(self, instance: Instance, answer: str) -> Verdict:
