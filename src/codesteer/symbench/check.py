@@ -26,9 +26,9 @@ from typing import Any
 
 from codesteer.symbench.answers import AnswerFormatError, extract_wrapped, parse_int, parse_list
 from codesteer.symbench.errors import NoSolutionError
-from codesteer.symbench.original import iter_task_items, load_task
+from codesteer.symbench.original import ITEM_ERRORS, iter_task_items, load_task
 from codesteer.symbench.registry import all_tasks, get_task
-from codesteer.symbench.task import RELEASED_ANSWER, Instance, OriginalDataError, OriginalItem, Task
+from codesteer.symbench.task import RELEASED_ANSWER, Instance, OriginalItem, Task
 
 #: progress(task name, items done, items in the task)
 Progress = Callable[[str, int, int], None]
@@ -146,7 +146,7 @@ def _fix_item(task: Task, item: OriginalItem, root: Path, out: Path, rows: _RowE
               changes: list[dict[str, Any]], unfixed: list[dict[str, Any]]) -> None:
     try:
         instance = task.from_original(item)
-    except (OriginalDataError, ValueError, KeyError, TypeError, IndexError):
+    except ITEM_ERRORS:
         return
     reason = gold_rejection(task, instance)
     if reason is None or reason is _NO_GOLD:

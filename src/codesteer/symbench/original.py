@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 MAX_FILE_BYTES = 2_000_000
 QUESTION_FILES = ("question.txt", "input_prompt_1.txt")
 
+#: What a task's ``from_original`` may raise for an unreadable item (reported, never propagated).
+ITEM_ERRORS = (OriginalDataError, ValueError, KeyError, TypeError, IndexError)
+
 #: Readers for tasks whose items are not leaf folders: task name -> reader(task dir) -> items.
 FILE_LAYOUTS: dict[str, Callable[[Path], Iterator[OriginalItem]]] = {}
 
@@ -218,6 +221,6 @@ def load_task(root: Path, task: Task) -> tuple[list[Instance], list[tuple[str, s
     for item in iter_task_items(Path(root), task):
         try:
             instances.append(task.from_original(item))
-        except (OriginalDataError, ValueError, KeyError, TypeError, IndexError) as exc:
+        except ITEM_ERRORS as exc:
             failures.append((item.item_id, f"{type(exc).__name__}: {exc}"))
     return instances, failures
