@@ -58,9 +58,7 @@ def eval_command(
 
     try:
         config = SteerConfig(max_rounds=max_rounds, steer_style=steer_style, self_check=self_check,  # type: ignore[arg-type]
-                             sandbox_timeout_s=timeout)
-        if max_tokens is not None:
-            config = config.capped(max_tokens)
+                             sandbox_timeout_s=timeout).capped(max_tokens)
         spec = EvalSpec(methods=methods, task_models=task_model, steer_model=steer_model, tasks=tasks, n=n,  # type: ignore[arg-type]
                         levels=level, seed=seed, samples=samples, source=source, steer=config)  # type: ignore[arg-type]
     except ValueError as exc:

@@ -77,9 +77,7 @@ def solve_command(
             max_rounds=max_rounds, steer_style=steer_style, show_execution_to_task_model=show_execution,  # type: ignore[arg-type]
             symbolic_checker=symbolic, self_check=self_check, model_extractor=model_extractor,  # type: ignore[arg-type]
             sandbox_timeout_s=timeout,
-        )
-        if max_tokens is not None:
-            config = config.capped(max_tokens)
+        ).capped(max_tokens)
         subject = question
         if task is not None:
             from codesteer.symbench import get_task

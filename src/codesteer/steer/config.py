@@ -76,8 +76,11 @@ class SteerConfig:
     def with_(self, **changes: Any) -> SteerConfig:
         return replace(self, **changes)
 
-    def capped(self, max_tokens: int) -> SteerConfig:
-        """The same settings with every kind of model call limited to ``max_tokens`` new tokens."""
+    def capped(self, max_tokens: int | None) -> SteerConfig:
+        """The same settings with every kind of model call limited to ``max_tokens`` new tokens
+        (``None``: no cap, the settings unchanged)."""
+        if max_tokens is None:
+            return self
         return replace(self, **{
             f.name: replace(getattr(self, f.name), max_tokens=min(max_tokens, getattr(self, f.name).max_tokens))
             for f in fields(self) if f.name.endswith("_sampling")

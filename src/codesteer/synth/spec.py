@@ -34,7 +34,7 @@ def teacher_config(max_rounds: int = 5, temperature: float = 1.0, max_tokens: in
     DPO sampler used 1.0), so that seeded samples of one prefix differ."""
     config = SteerConfig(max_rounds=max_rounds, steer_style="prompted", self_check=self_check,
                          prompted_steer_sampling=Sampling(temperature=temperature, max_tokens=2000))
-    return config.capped(max_tokens) if max_tokens is not None else config
+    return config.capped(max_tokens)
 
 
 @dataclass(frozen=True)
