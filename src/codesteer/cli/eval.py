@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import shlex
-import sys
 from contextlib import nullcontext
 from pathlib import Path
-from typing import NoReturn
 
 import typer
 from rich.console import Console
@@ -16,16 +14,12 @@ from rich.panel import Panel
 from rich.syntax import Syntax
 from rich.text import Text
 
+from codesteer.cli._common import command_line, fail, interrupted
 from codesteer.llm.base import ModelError
 
 console = Console()
 _STYLES = {"guidance": "magenta", "reply": "blue", "code": "cyan", "output": "green", "note": "yellow",
            "answer": "bright_blue", "verdict": "bright_blue", "error": "red"}
-
-
-def _fail(message: str) -> NoReturn:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
-    raise typer.Exit(1)
 
 
 def eval_command(
@@ -62,25 +56,23 @@ def eval_command(
         spec = EvalSpec(methods=methods, task_models=task_model, steer_model=steer_model, tasks=tasks, n=n,  # type: ignore[arg-type]
                         levels=level, seed=seed, samples=samples, source=source, steer=config)  # type: ignore[arg-type]
     except ValueError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     progress = None if no_progress else LiveProgress()
     options = dict(concurrency=concurrency, model_concurrency=model_concurrency,
                    sandbox_concurrency=sandbox_concurrency, cache=not no_cache, retry_errors=retry_errors,
-                   progress=progress, command=shlex.join(["codesteer", *sys.argv[1:]]))
+                   progress=progress, command=command_line())
     try:
         with progress if progress is not None else nullcontext():
             summary = asyncio.run(run_eval_async(spec, out, **options))  # type: ignore[arg-type]
     except (SpecError, RunMismatchError, ModelError, ValueError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except KeyboardInterrupt:
-        typer.secho(f"interrupted: finished jobs are stored in {out}; run the same command again to resume",
-                    fg=typer.colors.YELLOW, err=True)
-        raise typer.Exit(130) from None
+        interrupted(out, "jobs")
     if no_progress:
         for notice in summary.notices:
             console.print(f"[yellow]notice:[/yellow] {notice}")
     if summary.total == 0:
-        _fail("nothing to run: every selected task and level was skipped (see the notices); "
+        fail("nothing to run: every selected task and level was skipped (see the notices); "
               "check --tasks, --level and --source")
     console.print(f"{summary.done}/{summary.total} jobs stored in {out} ({summary.done_now} new), "
                   f"accuracy {100 * summary.accuracy:.1f}%, {summary.errors} error(s), {summary.tokens:,} tokens, "
@@ -105,7 +97,7 @@ def report_command(
         paths = write_reports(report, chosen, plots=plots, html=html, out=out)
         table = to_markdown(report).split("\n## Cost")[0]
     except (StoreError, ValueError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     console.print(table)
     for path in paths:
         if path.name in ("index.html",) or path.parent.name != "cells":
@@ -128,11 +120,11 @@ def show_command(
             if not rows:
                 ids = sorted({r.key.instance_id for r in store.jobs() if r.key.task == task})[:10]
                 hint = f"; ids of {task}: {', '.join(ids)}" if ids else f"; no jobs of task {task!r} are stored"
-                _fail(f"no stored job for task {task!r}, id {instance_id!r}"
+                fail(f"no stored job for task {task!r}, id {instance_id!r}"
                       f"{f', method {method!r}' if method else ''}{hint}")
             found = [(row, store.trajectory(row.id)) for row in rows]
     except StoreError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     for row, t in found:
         k = row.key
         console.rule(f"[bold]{k.method}[/bold] · {k.task_model}{f' · steer {k.steer_model}' if k.steer_model else ''}"

@@ -4,7 +4,6 @@ streaming each round."""
 from __future__ import annotations
 
 import asyncio
-from typing import NoReturn
 
 import typer
 from rich.console import Console
@@ -12,15 +11,11 @@ from rich.panel import Panel
 from rich.syntax import Syntax
 from rich.text import Text
 
+from codesteer.cli._common import fail
 from codesteer.llm.base import ChatModel, ModelError
 from codesteer.steer import events
 
 console = Console()
-
-
-def _fail(message: str) -> NoReturn:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
-    raise typer.Exit(1)
 
 
 def show(event: events.Event) -> None:
@@ -71,7 +66,7 @@ def solve_command(
     from codesteer.steer import SteerConfig, solve
 
     if (question is None) == (task is None):
-        _fail("give either a question or --task (with --seed/--level), not both or neither")
+        fail("give either a question or --task (with --seed/--level), not both or neither")
     try:
         config = SteerConfig(
             max_rounds=max_rounds, steer_style=steer_style, show_execution_to_task_model=show_execution,  # type: ignore[arg-type]
@@ -84,7 +79,7 @@ def solve_command(
 
             subject = get_task(task).generate(seed, level=level)
     except (ValueError, KeyError, NotImplementedError) as exc:
-        _fail(str(exc.args[0]) if isinstance(exc, KeyError) else str(exc))
+        fail(str(exc.args[0]) if isinstance(exc, KeyError) else str(exc))
 
     async def go():
         models = _models(task_model, steer_model, no_cache)
@@ -98,7 +93,7 @@ def solve_command(
     try:
         trajectory = asyncio.run(go())
     except (ModelError, ValueError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if as_json:
         typer.echo(trajectory.to_json(indent=2))
     else:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import shlex
-import sys
 from pathlib import Path
-from typing import NoReturn
 
 import typer
 
+from codesteer.cli._common import command_line, fail, interrupted
 from codesteer.llm.base import ModelError
 
 synth_app = typer.Typer(help="Synthesise training data for the steering model (docs/synthesis.md).",
@@ -39,11 +37,6 @@ NO_PROGRESS = typer.Option(False, "--no-progress", help="No live progress bar (o
 MIN_GAP = typer.Option(0.0, "--min-gap", min=0.0, help="DPO: least score gap of a pair (strictly exceeded).")
 
 
-def _fail(message: str) -> NoReturn:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
-    raise typer.Exit(1)
-
-
 def _run(spec_values: dict, out: Path, max_calls: int | None, max_tokens: int | None, concurrency: int,
          no_cache: bool, retry: bool, no_progress: bool) -> None:
     from contextlib import nullcontext
@@ -67,17 +60,15 @@ def _run(spec_values: dict, out: Path, max_calls: int | None, max_tokens: int | 
         with progress if progress is not None else nullcontext():
             summary = run_synth(spec, out, concurrency=concurrency, budget=Budget(max_calls, max_tokens),
                                 cache=not no_cache, retry_errors=retry, on_rollout=show,
-                                command=shlex.join(["codesteer", *sys.argv[1:]]))
+                                command=command_line())
     except (ValueError, ModelError, RunMismatchError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except KeyboardInterrupt:
-        typer.secho(f"interrupted: finished rollouts are stored in {out}; run the same command again to resume",
-                    fg=typer.colors.YELLOW, err=True)
-        raise typer.Exit(130) from None
+        interrupted(out, "rollouts")
     for note in summary.notices:
         typer.echo(f"note: {note}")
     if summary.stored == 0 and summary.left == 0:
-        _fail("nothing to run: every selected task and level was skipped (see the notes); check --tasks and --levels")
+        fail("nothing to run: every selected task and level was skipped (see the notes); check --tasks and --levels")
     state = f"budget reached, {summary.left} planned rollout(s) not started" if summary.budget_reached else "complete"
     typer.echo(f"{summary.ran_now} rollout(s) run now, {summary.stored} stored; {summary.calls} calls, "
                f"{summary.tokens} tokens spent; {state} ({summary.wall_s:.1f} s)")
@@ -135,7 +126,7 @@ def _open(run_dir: Path):
     try:
         return open_run(run_dir)
     except (StoreError, ValueError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
 def _export(run_dir: Path, to: Path | None, *, keep: int, clean: bool, per_task: int | None, min_gap: float) -> None:

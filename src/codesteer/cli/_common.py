@@ -1,0 +1,28 @@
+"""What several commands print the same way: a one-line error, an interrupted run, the command line."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+
+
+def fail(message: str) -> NoReturn:
+    """Print ``error: message`` in red on stderr and exit with status 1."""
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(1)
+
+
+def interrupted(out: Path, what: str) -> NoReturn:
+    """Ctrl-C during a resumable run: say where the finished ``what`` are and exit with status 130."""
+    typer.secho(f"interrupted: finished {what} are stored in {out}; run the same command again to resume",
+                fg=typer.colors.YELLOW, err=True)
+    raise typer.Exit(130) from None
+
+
+def command_line() -> str:
+    """The command as typed (recorded with each run of a run directory)."""
+    return shlex.join(["codesteer", *sys.argv[1:]])
