@@ -451,12 +451,11 @@ def read_released(body: str) -> tuple[dict[str, Any], str, Offset] | None:
     return None
 
 
-def reading(data: dict[str, Any]) -> tuple[date, date, str | None]:
-    """Today's date, the asked date, and the letter of the one option showing it (or ``None``)."""
+def reading(data: dict[str, Any]) -> tuple[date, date, list[str]]:
+    """Today's date, the asked date, and the letters of the options showing it (one when well posed)."""
     today = resolve(data["scenario"])
     result = shift(today, tuple(data["offset"]))
-    letters = [letter for letter, text in data["options"] if text == mmddyyyy(result)]
-    return today, result, letters[0] if len(letters) == 1 else None
+    return today, result, [letter for letter, text in data["options"] if text == mmddyyyy(result)]
 
 
 class DateUnderstanding(Task):
@@ -523,9 +522,9 @@ class DateUnderstanding(Task):
         data = instance.data
         if not data.get("scenario"):
             return check_choice(instance, answer)
-        today, result, letter = reading(data)
+        today, result, letters = reading(data)
         why = f"today is {mmddyyyy(today)}, so the date {data['phrase']} is {mmddyyyy(result)}"
-        if letter is None:
+        if len(letters) != 1:
             read_choice(answer, data["options"])  # a malformed answer is reported as such first
             return Verdict.wrong(f"ill-posed item: {why}, which no option shows", answer)
         return check_choice(instance, answer, why)
@@ -537,16 +536,15 @@ class DateUnderstanding(Task):
                 "this released item's scenario has wording the reader does not know; "
                 "the reference solver needs its facts"
             )
-        today, result, letter = reading(data)
-        if letter is None:
-            shown = [letter for letter, text in data["options"] if text == mmddyyyy(result)]
-            if not shown:
-                raise NoSolutionError(
-                    f"ill-posed item: today is {mmddyyyy(today)}, so the date {data['phrase']} is "
-                    f"{mmddyyyy(result)}, which no option shows"
-                )
+        today, result, shown = reading(data)
+        if not shown:
+            raise NoSolutionError(
+                f"ill-posed item: today is {mmddyyyy(today)}, so the date {data['phrase']} is "
+                f"{mmddyyyy(result)}, which no option shows"
+            )
+        if len(shown) > 1:
             raise ValueError(f"the answer {mmddyyyy(result)} is shown by several options ({', '.join(shown)})")
-        return f"<<<({letter})>>>"
+        return f"<<<({shown[0]})>>>"
 
     def from_original(self, item: OriginalItem) -> Instance:
         text, target = released_fields(item)
@@ -561,8 +559,8 @@ class DateUnderstanding(Task):
         facts = read_released(body)
         if facts is not None:
             data.update(scenario=facts[0], phrase=facts[1], offset=list(facts[2]))
-            letter = reading(data)[2]
-            data["target"] = f"({letter})" if letter else None
+            shown = reading(data)[2]
+            data["target"] = f"({shown[0]})" if len(shown) == 1 else None
         return released_instance(self, item, data, {"options": len(options)})
 
 
