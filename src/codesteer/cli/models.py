@@ -4,18 +4,13 @@
 from __future__ import annotations
 
 import asyncio
-from typing import NoReturn
 
 import typer
 
+from codesteer.cli._common import fail
 from codesteer.llm.base import ChatModel, Completion, Message, ModelError, message
 from codesteer.llm.inventory import CheckResult, check_provider, configured_models, ping
 from codesteer.llm.spec import PROVIDERS, load_model
-
-
-def _fail(exc: ModelError) -> NoReturn:
-    typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
-    raise typer.Exit(1)
 
 
 def models(
@@ -72,7 +67,7 @@ def chat(
         chat_model = load_model(model, cache=not no_cache)
         reply = asyncio.run(_ask(chat_model, messages, {k: v for k, v in params.items() if v is not None}))
     except ModelError as exc:
-        _fail(exc)
+        fail(str(exc))
     typer.echo(reply.text.rstrip())
     typer.secho(
         f"--\n{chat_model.name}: prompt tokens {reply.prompt_tokens}, completion tokens "

@@ -7,15 +7,12 @@ from pathlib import Path
 
 import typer
 
+from codesteer.cli._common import fail
+
 train_app = typer.Typer(
     help="Train the steering model: `sft` on synthesised trajectories, then `dpo` on guidance pairs.",
     no_args_is_help=True,
 )
-
-
-def _fail(message: str) -> None:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
-    raise typer.Exit(1)
 
 
 @train_app.command("configs")
@@ -44,7 +41,7 @@ def _run(stage: str, config: str, data: Path, output_dir: Path | None, from_chec
         from codesteer.train.multiturn import TemplateError
         from codesteer.train.runner import run_dpo, run_sft
     except ImportError as exc:  # pragma: no cover - depends on the installed extras
-        _fail(f"training needs the [train] extra ({exc}); pip install torch==2.13.0 'codesteer[train]'")
+        fail(f"training needs the [train] extra ({exc}); pip install torch==2.13.0 'codesteer[train]'")
     try:
         cfg = load_config(config, stage=stage, output_dir=str(output_dir) if output_dir else None)
         if stage == "sft":
@@ -52,7 +49,7 @@ def _run(stage: str, config: str, data: Path, output_dir: Path | None, from_chec
         else:
             result = run_dpo(cfg, data, from_checkpoint)
     except (ConfigError, DataError, TemplateError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     losses = result.losses
     if losses:
         typer.echo(f"loss: first {losses[0]:.4f}, last {losses[-1]:.4f} over {len(losses)} logged steps")
