@@ -41,9 +41,12 @@ def draw_distinct(draw: Callable[[], T], count: int, tries_per_item: int = 50) -
     return out
 
 
-def and_list(parts: Sequence[str]) -> str:
-    """``parts`` as an English list: ``a``, ``a and b``, ``a, b and c``."""
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+def and_list(parts: Sequence[str], *, serial_comma: bool = False) -> str:
+    """``parts`` as an English list: ``a``, ``a and b``, ``a, b and c`` (``a, b, and c`` with
+    ``serial_comma``)."""
+    if len(parts) <= 2:
+        return " and ".join(parts)
+    return ", ".join(parts[:-1]) + ("," if serial_comma else "") + " and " + parts[-1]
 
 
 def released_solution(item: OriginalItem) -> dict[str, Any]:

@@ -51,6 +51,7 @@ from fractions import Fraction
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError, parse_literal
+from codesteer.symbench.kit.common import and_list
 from codesteer.symbench.kit.geometry import Point, clip_segment, contains, first_visit_after, inflate
 from codesteer.symbench.task import Instance, Knob, OneOf, OriginalDataError, OriginalItem, Task, Verdict
 
@@ -78,19 +79,13 @@ def _rect_text(rect: list[Any]) -> str:
     return "(" + ", ".join(_num(v) for v in rect) + ")"
 
 
-def _and_list(names: list[str]) -> str:
-    if len(names) <= 2:
-        return " and ".join(names)
-    return ", ".join(names[:-1]) + ", and " + names[-1]
-
-
 def instruction_text(phrasing: str, visit: list[str], avoid: list[str], rest: bool) -> str:
     """The instruction sentence, worded as the released instructions are."""
     if phrasing == "visit":
         if len(visit) == 1:
             head = f"Visit {visit[0]} region during your trajectory, but "
             return head + ("never enter all the other colored boxes." if rest else f"never enter the {_areas(avoid)}.")
-        head = f"Visit {_and_list(visit)} areas, but remember "
+        head = f"Visit {and_list(visit, serial_comma=True)} areas, but remember "
         return head + ("never enter all the other colored areas." if rest else f"never enter the {_areas(avoid)}.")
     if phrasing == "some_point":
         text = ", and ".join(f"at some point go to the {c} box" for c in visit[:-1])
@@ -109,7 +104,7 @@ def instruction_text(phrasing: str, visit: list[str], avoid: list[str], rest: bo
 
 
 def _areas(names: list[str]) -> str:
-    return f"{_and_list(names)} area" + ("s" if len(names) > 1 else "")
+    return f"{and_list(names, serial_comma=True)} area" + ("s" if len(names) > 1 else "")
 
 
 def question_text(world: dict[str, Any]) -> str:
