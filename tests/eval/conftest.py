@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from codesteer.eval import EvalSpec
-from codesteer.eval.spec import plan_instances
 from codesteer.steer import SteerConfig
 
 from .world import reference_answers, steer_model, task_model
@@ -30,5 +29,5 @@ def spec() -> EvalSpec:
 
 @pytest.fixture
 def models(spec: EvalSpec) -> dict:
-    instances, _ = plan_instances(spec)
+    instances, _ = spec.instances()
     return {"task": task_model(reference_answers(instances, WRONG)), "steer": steer_model()}

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from codesteer.eval import EvalSpec, run_eval_async
-from codesteer.eval.report import write_reports
-from codesteer.eval.spec import plan_instances
+from codesteer.eval.publish import write_reports
 
 from .conftest import WRONG
 from .world import literal_executor, reference_answers, steer_model, task_model
@@ -30,7 +29,7 @@ def _screenshot(page: Path, png: Path, profile: Path) -> None:
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
 async def test_html_report_in_headless_chromium(spec: EvalSpec, tmp_path: Path) -> None:
-    answers = reference_answers(plan_instances(spec)[0], WRONG)
+    answers = reference_answers(spec.instances()[0], WRONG)
     models = {"task": task_model(answers, bare_wrong=True), "steer": steer_model()}
     run = tmp_path / "run"
     await run_eval_async(spec, run, models=models, executor=literal_executor)

@@ -20,10 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = """
 import json, sys
 from codesteer.eval import EvalSpec, run_eval
-from codesteer.eval.spec import plan_instances
 from tests.eval.world import SlowModel, literal_executor, reference_answers, steer_model, task_model
 spec = EvalSpec.from_dict(json.loads(sys.argv[1]))
-answers = reference_answers(plan_instances(spec)[0], json.loads(sys.argv[3]))
+answers = reference_answers(spec.instances()[0], json.loads(sys.argv[3]))
 delay = float(sys.argv[4])
 models = {"task": SlowModel(task_model(answers), delay), "steer": SlowModel(steer_model(), delay)}
 run_eval(spec, sys.argv[2], models=models, executor=literal_executor, concurrency=2)
@@ -73,8 +72,8 @@ async def test_sigkill_then_resume(spec: EvalSpec, models: dict, tmp_path: Path)
     assert _results(out) == expected
     with RunStore(out) as store:
         runs = store.runs()
-        assert len(runs) == 2 and runs[0]["finished_at"] is None and runs[1]["finished_at"] is not None
-        assert runs[1]["jobs_done"] == len(expected) - partial  # finished jobs were not redone
+        assert len(runs) == 2 and runs[0].finished_at is None and runs[1].finished_at is not None
+        assert runs[1].jobs_done == len(expected) - partial  # finished jobs were not redone
         keys = [r.key for r in store.jobs()]
         assert len(keys) == len(set(keys)) == len(expected)
         orphans = store.db.execute("SELECT COUNT(*) FROM trajectories WHERE job_id NOT IN (SELECT id FROM jobs)")

@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 
 from codesteer.cli import app
 from codesteer.eval import EvalSpec, RunStore, run_eval_async
-from codesteer.eval.spec import plan_instances
 from codesteer.steer import SteerConfig
 from tests.llm.conftest import FakeServer, Reply, openai_body
 
@@ -42,7 +41,7 @@ SPEC = dict(methods="codesteer,all_code_cot", tasks="game24,number_multiply", n=
 
 @pytest.fixture
 def server() -> Iterator[CannedServer]:
-    instances, _ = plan_instances(EvalSpec(**SPEC))  # type: ignore[arg-type]
+    instances, _ = EvalSpec(**SPEC).instances()  # type: ignore[arg-type]
     canned = CannedServer(reference_answers(instances)).start()
     yield canned
     canned.stop()

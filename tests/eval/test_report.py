@@ -11,11 +11,14 @@ from pathlib import Path
 import pytest
 
 from codesteer.eval import EvalSpec, run_eval_async
-from codesteer.eval.outcome import classify
-from codesteer.eval.report import build_report, write_reports
-from codesteer.eval.spec import plan_instances
+from codesteer.eval.metrics import classify
+from codesteer.eval.publish import write_reports
+from codesteer.eval.report import build_report
 from codesteer.eval.store import StoreError
+from codesteer.sandbox.types import Execution
+from codesteer.steer.config import SteerConfig
 from codesteer.steer.trajectory import FinalAnswer, Round, Trajectory
+from codesteer.symbench.task import Verdict
 
 from .conftest import WRONG
 from .world import literal_executor, reference_answers, steer_model, task_model
@@ -27,7 +30,7 @@ PNG = b"\x89PNG\r\n\x1a\n"
 async def run_dir(spec: EvalSpec, tmp_path: Path) -> Path:
     """codesteer and all_code_cot right on game24 and number_multiply; only_question always wrong;
     navigate wrong for every method (so it drops out of Ave. Norm.)."""
-    answers = reference_answers(plan_instances(spec)[0], WRONG)
+    answers = reference_answers(spec.instances()[0], WRONG)
     models = {"task": task_model(answers, bare_wrong=True), "steer": steer_model()}
     await run_eval_async(spec, tmp_path / "run", models=models, executor=literal_executor)
     return tmp_path / "run"
@@ -84,7 +87,7 @@ async def test_html_cells_link_to_their_trajectories(run_dir: Path) -> None:
 
 async def test_levels_are_reported(tmp_path: Path) -> None:
     spec = EvalSpec(methods="all_code_cot", task_models="task", tasks="game24", n=2, levels="1,2")
-    answers = reference_answers(plan_instances(spec)[0])
+    answers = reference_answers(spec.instances()[0])
     await run_eval_async(spec, tmp_path, models={"task": task_model(answers)}, executor=literal_executor)
     report = build_report(tmp_path)
     assert report.levels() == ["1", "2"]
@@ -113,20 +116,25 @@ def test_damaged_results_db_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def _t(**kw) -> Trajectory:
-    return Trajectory(method="m", question="q", config={}, task_model="t", **kw)
+    return Trajectory(method="m", question="q", config=SteerConfig(), models={"task": "t"}, **kw)
+
+
+def _ran(outcome: str) -> Execution:
+    return Execution("", "", None, outcome, 0.0, 0.0)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(("trajectory", "expected"), [
-    (_t(verdict={"correct": True, "score": 1.0, "reason": "ok", "answer": "7"}), None),
-    (_t(verdict={"correct": False, "score": 0.0, "reason": "no", "answer": "8"},
+    (_t(verdict=Verdict(True, 1.0, "ok", "7")), None),
+    (_t(verdict=Verdict(False, 0.0, "no", "8"),
         final=FinalAnswer("8", "reply_text", "deterministic", "<<<8>>>")), "wrong_answer"),
-    (_t(verdict={"correct": False, "score": 0.0, "reason": "none", "answer": None},
+    (_t(verdict=Verdict(False, 0.0, "none", None),
         final=FinalAnswer(None, None, None, "I do not know")), "no_answer"),
-    (_t(verdict={"correct": False, "score": 0.0, "reason": "none", "answer": None},
-        rounds=[Round(0, execution={"outcome": "timed_out"})]), "timeout"),
-    (_t(verdict={"correct": False, "score": 0.0, "reason": "none", "answer": None},
-        final=FinalAnswer(None, None, None, "x", "", {"outcome": "error"})), "code_error"),
+    (_t(verdict=Verdict(False, 0.0, "none", None),
+        rounds=[Round(0, execution=_ran("timed_out"))]), "timeout"),
+    (_t(verdict=Verdict(False, 0.0, "none", None),
+        final=FinalAnswer(None, None, None, "x", "", _ran("error"))), "code_error"),
     (_t(stop_reason="error", error="ServerError: 503"), "model_error"),
+    (_t(judge_error="JudgeError: game24 judge crashed"), "judge_error"),
 ])
 def test_failure_categories(trajectory: Trajectory, expected: str | None) -> None:
     assert classify(trajectory) == expected

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from codesteer.eval.scores import ave_norm, normalized, plain_means
+from codesteer.eval.metrics import ave_norm, normalized, plain_means
 
 from . import paper_table as paper
 

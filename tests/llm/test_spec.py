@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from codesteer.llm.base import ChatModel, Completion
-from codesteer.llm.errors import AuthenticationError, ModelNotFoundError, SpecError
+from codesteer.llm.errors import AuthenticationError, ModelNotFoundError, ModelSpecError
 from codesteer.llm.openai_compat import PLACEHOLDER_KEY, OpenAICompatModel
 from codesteer.llm.spec import PROVIDERS, load_model, register_provider, split_model_url
 
@@ -57,7 +57,7 @@ def test_options_reach_the_provider() -> None:
     ("hf:", "missing checkpoint path"),
 ])
 def test_bad_specs_are_clear_errors(spec: str, message: str) -> None:
-    with pytest.raises(SpecError, match=message):
+    with pytest.raises(ModelSpecError, match=message):
         load_model(spec, cache=False)
 
 
@@ -73,7 +73,7 @@ def test_hf_missing_local_folder_is_refused_at_load(tmp_path: Path) -> None:
 
 
 def test_unknown_option_is_a_clear_error() -> None:
-    with pytest.raises(SpecError, match="do not take the options"):
+    with pytest.raises(ModelSpecError, match="do not take the options"):
         load_model("openai:m@http://127.0.0.1:1/v1", n_threads=4)
 
 

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from codesteer.cli import app
 from codesteer.cli import solve as solve_cli
 from codesteer.llm.scripted import ScriptedModel
-from codesteer.steer import Trajectory
+from codesteer.steer import trajectory_json
 
 from .conftest import code, task_model
 
@@ -24,10 +24,10 @@ def scripted(monkeypatch):
     """Replace model loading: the task model answers with code, the steerer approves."""
     loaded: list[tuple[str, str]] = []
 
-    def fake(task_spec: str, steer_spec: str, no_cache: bool):
-        loaded.append((task_spec, steer_spec))
-        return (task_model([code("print('<<<(11-4)*4-4>>>')")]),
-                ScriptedModel(["<<<Code>>>", "<<<Return Answer>>>"], name="steer"))
+    def fake(specs: dict[str, str], no_cache: bool):
+        loaded.append((specs["task"], specs["steer"]))
+        return {"task": task_model([code("print('<<<(11-4)*4-4>>>')")]),
+                "steer": ScriptedModel(["<<<Code>>>", "<<<Return Answer>>>"], name="steer")}
 
     monkeypatch.setattr(solve_cli, "_models", fake)
     return loaded
@@ -55,8 +55,8 @@ def test_json_output_is_a_trajectory(scripted) -> None:
     result = runner.invoke(app, ["solve", "--task", "game24", "--seed", "1", "--json", "--max-rounds", "3",
                                  "--max-tokens", "300", "--no-self-check"])
     assert result.exit_code == 0, result.output
-    t = Trajectory.from_dict(json.loads(result.output))
-    assert t.correct and t.config["max_rounds"] == 3 and t.config["task_sampling"]["max_tokens"] == 300
+    t = trajectory_json.from_dict(json.loads(result.output))
+    assert t.correct and t.config.max_rounds == 3 and t.config.task_sampling.max_tokens == 300
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -77,8 +77,6 @@ def test_bad_input_gives_one_line_error(scripted, args, message) -> None:
 def test_real_solve_on_the_embedded_model() -> None:
     """One real end-to-end run: the embedded model as task and steering model, the real sandbox."""
     pytest.importorskip("llama_cpp")
-    pytest.importorskip("codesteer.llm.local")
-    pytest.importorskip("codesteer.sandbox")
     cli = "from codesteer.cli import main; main()"
     cmd = [sys.executable, "-c", cli, "solve", "--task", "game24", "--seed", "1", "--max-rounds", "1",
            "--max-tokens", "48", "--no-self-check", "--json"]
@@ -87,9 +85,9 @@ def test_real_solve_on_the_embedded_model() -> None:
         f"status {done.returncode} (a negative status is a signal: a llama.cpp build for another "
         f"CPU dies with SIGILL; see the Makefile's CMAKE_ARGS)\n{done.stderr[-2000:]}"
     )
-    t = Trajectory.from_dict(json.loads(done.stdout))
-    assert t.task_model == "local" and t.steer_model == "local" and t.steer_style == "prompted"
+    t = trajectory_json.from_dict(json.loads(done.stdout))
+    assert t.task_model == "local" and t.steer_model == "local" and t.steering.style == "prompted"
     assert t.stop_reason in ("return_answer", "terminate", "max_rounds")
-    assert t.verdict is not None and isinstance(t.verdict["correct"], bool)
-    assert t.calls and all(c.completion_tokens > 0 for c in t.calls if c.conversation in ("task", "steer"))
-    assert t.calls[0].params["max_tokens"] == 48 and t.config["self_check"] is False
+    assert t.verdict is not None and isinstance(t.verdict.correct, bool)
+    assert t.calls and all(c.completion_tokens > 0 for c in t.calls if c.conversation.kind in ("task", "steer"))
+    assert t.calls[0].params["max_tokens"] == 48 and t.config.self_check is False

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from codesteer.llm.card import ModelCard
 from codesteer.llm.scripted import ScriptedModel
-from codesteer.steer import SteerConfig, Trajectory, events, solve
+from codesteer.steer import SteerConfig, Trajectory, events, solve, trajectory_json
 from codesteer.steer.prompts import render
+from codesteer.steer.trajectory import STEER, TASK
 from codesteer.symbench import get_task
 
 from .conftest import code, task_model
@@ -30,7 +32,7 @@ async def test_code_then_return_answer(executor) -> None:
     assert t.final.extractor == "deterministic"
     r0 = t.rounds[0]
     assert r0.action == "code" and r0.guidance == render("task_code").text
-    assert r0.execution["outcome"] == "ok" and "<<<7>>>" in r0.execution_report
+    assert r0.execution.outcome == "ok" and "<<<7>>>" in r0.execution_report
     assert r0.symbolic is not None and r0.self_check.feedback.startswith("output:\nCorrect")
     # the steerer saw the reply with its execution, the checker feedback and the code analysis
     turn1 = t.conversation("steer")[2]["content"]
@@ -63,7 +65,7 @@ async def test_text_code_switches(executor, quick) -> None:
     assert turns[1] == render("task_code").text and turns[2] == render("task_text").text
     assert [r.action for r in t.rounds] == ["text", "code", "text", "terminate"]
     assert t.stop_reason == "terminate" and t.final.answer == "7"
-    assert t.rounds[1].code is not None and t.rounds[1].execution["stdout"].strip() == "<<<7>>>"
+    assert t.rounds[1].code is not None and t.rounds[1].execution.stdout.strip() == "<<<7>>>"
 
 
 async def test_free_form_guidance_is_passed_on(executor, quick) -> None:
@@ -74,7 +76,7 @@ async def test_free_form_guidance_is_passed_on(executor, quick) -> None:
     assert _task_turns(t)[1] == "Recompute the sum; do not Terminate early."
     assert t.rounds[1].action == "guidance" and t.malformed_steer_outputs == 0
     assert t.final.answer == "7"
-    user_msgs = [m for m in t.messages if m.conversation == "task" and m.role == "user"]
+    user_msgs = [m for m in t.messages if m.conversation == TASK and m.role == "user"]
     assert user_msgs[1].templates == []  # verbatim guidance has no template
 
 
@@ -99,7 +101,7 @@ async def test_crashing_code_is_reported_to_the_steerer(executor, quick) -> None
     steer = ScriptedModel(["<<<Code>>>", "<<<Text>>>", "<<<Return Answer>>>"])
     t = await _run(task, steer, quick, executor)
     r0 = t.rounds[0]
-    assert r0.execution["outcome"] == "error" and "ValueError: boom" in r0.execution_report
+    assert r0.execution.outcome == "error" and "ValueError: boom" in r0.execution_report
     assert "ValueError: boom" in t.conversation("steer")[2]["content"]
     assert t.final.answer == "7" and t.final.channel == "reply_text"
 
@@ -109,7 +111,7 @@ async def test_timeout_is_reported(executor, quick) -> None:
     steer = ScriptedModel(["<<<Code>>>", "<<<Return Answer>>>"])
     t = await _run(task, steer, quick.with_(sandbox_timeout_s=1.0), executor)
     r0 = t.rounds[0]
-    assert r0.execution["outcome"] == "timed_out"
+    assert r0.execution.outcome == "timed_out"
     assert "time limit" in r0.execution_report
     assert "time limit" in t.conversation("steer")[2]["content"]
 
@@ -120,8 +122,8 @@ async def test_reply_without_code_or_answer(executor, quick) -> None:
     steer = ScriptedModel(["<<<Text>>>", "<<<Return Answer>>>"])
     t = await solve(instance, task_model=task, steer_model=steer, config=quick, executor=executor)
     assert t.final.answer is None and t.final.channel is None and t.final.extractor is None
-    assert t.verdict["correct"] is False and "no <<<" in t.verdict["reason"]
-    assert t.instance["id"] == instance.id
+    assert t.verdict.correct is False and "no <<<" in t.verdict.reason
+    assert t.instance.id == instance.id
 
 
 async def test_malformed_steering_outputs(executor, quick) -> None:
@@ -151,16 +153,16 @@ async def test_show_execution_to_task_model(executor, quick) -> None:
     t = await _run(task, steer, quick.with_(show_execution_to_task_model=True), executor)
     second = _task_turns(t)[1]
     assert "<<<8>>>" in second and second.endswith(render("task_text").text)
-    assert t.config["show_execution_to_task_model"] is True
-    assert [m for m in t.messages if m.conversation == "task"][2].templates[:1] == ["task_execution@1"]
+    assert t.config.show_execution_to_task_model is True
+    assert [m for m in t.messages if m.conversation == TASK][2].templates[:1] == ["task_execution@1"]
 
 
 async def test_prompted_steerer_gets_header_and_greedy_sampling(executor, quick) -> None:
     task = task_model(["<<<7>>>"])
     steer = ScriptedModel(["<<<Text>>>", "<<<Return Answer>>>"], name="openai:gpt-4o")
     t = await _run(task, steer, quick, executor)
-    assert t.steer_style == "prompted"
-    turn = [m for m in t.messages if m.conversation == "steer" and m.role == "user"][1]
+    assert t.steering.style == "prompted"
+    turn = [m for m in t.messages if m.conversation == STEER and m.role == "user"][1]
     assert turn.content.startswith(render("steer_decision", question="What is 3 + 4?").text)
     assert turn.bare is not None and turn.content.endswith(turn.bare)
     assert turn.templates[0] == "steer_decision@1"
@@ -169,27 +171,35 @@ async def test_prompted_steerer_gets_header_and_greedy_sampling(executor, quick)
 
 async def test_finetuned_steerer_sees_bodies_and_samples(executor, quick) -> None:
     task = task_model(["<<<7>>>"])
-    steer = ScriptedModel(["Reason it out in words.", "<<<Return Answer>>>"], name="hf:/ckpt/codesteer-sft")
+    steer = ScriptedModel(["Reason it out in words.", "<<<Return Answer>>>"], name="hf:/ckpt/sft")
+    steer.card = ModelCard(steer_style="finetuned")  # what a checkpoint trained by codesteer declares
     t = await _run(task, steer, quick, executor)
-    assert t.steer_style == "finetuned"
-    turn = [m for m in t.messages if m.conversation == "steer" and m.role == "user"][1]
+    assert t.steering.style == "finetuned" and t.steering.source == "card"
+    turn = [m for m in t.messages if m.conversation == STEER and m.role == "user"][1]
     assert turn.bare is None and turn.content.startswith("Latest answer of the assistant")
     assert steer.calls[0][1] == {"temperature": 0.95, "max_tokens": 1024, "top_p": 0.7}
     # round 0 output without a wrapper: used verbatim (what a fine-tuned steerer emits), counted
     assert _task_turns(t)[0].startswith("Reason it out in words.") and t.malformed_steer_outputs == 1
 
 
+async def test_a_name_never_decides_the_style(executor, quick) -> None:
+    task = task_model(["<<<7>>>"])
+    steer = ScriptedModel(["<<<Text>>>", "<<<Return Answer>>>"], name="hf:yongchao98/CodeSteer-v1")
+    t = await _run(task, steer, quick, executor)
+    assert t.steering.style == "prompted" and t.steering.source == "default"
+
+
 async def test_steer_style_can_be_forced(executor, quick) -> None:
     task = task_model(["<<<7>>>"])
     steer = ScriptedModel(["<<<Text>>>", "<<<Return Answer>>>"], name="gpt")
     t = await _run(task, steer, quick.with_(steer_style="finetuned"), executor)
-    assert t.steer_style == "finetuned" and t.config["steer_style"] == "finetuned"
+    assert t.steering.style == "finetuned" and t.config.steer_style == "finetuned"
 
 
 async def test_task_model_steers_itself_when_no_steering_model(executor, quick) -> None:
     task = task_model(["<<<Text>>>", "<<<7>>>", "<<<Return Answer>>>"], name="local")
     t = await solve("What is 3 + 4?", task_model=task, config=quick, executor=executor)
-    assert t.steer_model == "local" and t.steer_style == "prompted" and t.final.answer == "7"
+    assert t.steer_model == "local" and t.steering.style == "prompted" and t.final.answer == "7"
 
 
 async def test_model_error_ends_the_run_with_a_reason(executor, quick) -> None:
@@ -206,16 +216,16 @@ async def test_verdict_either_channel(executor, quick) -> None:
     task = task_model([code(f"print('<<<{right}>>>')") + "\nSo the answer is <<<4*4+4+11>>>."])
     steer = ScriptedModel(["<<<Code>>>", "<<<Return Answer>>>"])
     t = await solve(instance, task_model=task, steer_model=steer, config=quick, executor=executor)
-    assert t.verdict["correct"] and t.verdict["channel"] == "executed_output" and t.correct
+    assert t.verdict.correct and t.accepted_channel == "executed_output" and t.correct
     task = task_model([code("print('<<<4*4+4+11>>>')") + f"\nActually: <<<{right}>>>"])
     steer = ScriptedModel(["<<<Code>>>", "<<<Return Answer>>>"])
     t = await solve(instance, task_model=task, steer_model=steer, config=quick, executor=executor)
-    assert t.verdict["correct"] and t.verdict["channel"] == "reply_text"
+    assert t.verdict.correct and t.accepted_channel == "reply_text"
     assert t.final.channel == "reply_text" and t.final.answer == right
     task = task_model(["<<<4*4+4+11>>>"])
     steer = ScriptedModel(["<<<Text>>>", "<<<Return Answer>>>"])
     t = await solve(instance, task_model=task, steer_model=steer, config=quick, executor=executor)
-    assert t.verdict["correct"] is False and t.verdict["channel"] is None and t.correct is False
+    assert t.verdict.correct is False and t.accepted_channel is None and t.correct is False
 
 
 async def test_model_extractor_fallback(executor, quick) -> None:
@@ -223,7 +233,7 @@ async def test_model_extractor_fallback(executor, quick) -> None:
     steer = ScriptedModel(["<<<Text>>>", "<<<Return Answer>>>"])
     t = await _run(task, steer, quick.with_(model_extractor=True), executor)
     assert t.final.answer == "7" and t.final.extractor == "model" and t.final.channel == "reply_text"
-    assert [c.conversation for c in t.calls].count("extract:reply_text") == 1
+    assert [str(c.conversation) for c in t.calls].count("extract:reply_text") == 1
     assert "extract" in t.totals()
 
 
@@ -263,14 +273,14 @@ async def test_trajectory_json_round_trip(executor) -> None:
     steer = ScriptedModel(["<<<Code>>>", "<<<Return Answer>>>"])
     t = await solve(instance, task_model=task, steer_model=steer,
                     config=SteerConfig(sandbox_timeout_s=5.0), executor=executor)
-    again = Trajectory.from_json(t.to_json())
+    again = trajectory_json.loads(trajectory_json.dumps(t))
     assert again == t
-    data = t.to_dict()
+    data = trajectory_json.to_dict(t)
     assert data["totals"]["task"]["calls"] == 1 and data["totals"]["steer"]["calls"] == 2
     assert data["totals"]["self_check"]["calls"] == 1
     assert data["total_tokens"] == sum(c.prompt_tokens + c.completion_tokens for c in t.calls) > 0
     assert SteerConfig.from_dict(data["config"]) == SteerConfig(sandbox_timeout_s=5.0)
-    assert all(m.templates for m in t.messages if m.role == "user" and m.conversation != "task")
+    assert all(m.templates for m in t.messages if m.role == "user" and m.conversation != TASK)
 
 
 def test_bad_inputs_give_clear_errors() -> None:
@@ -285,7 +295,7 @@ async def test_unwrapped_answers_reach_judges_that_allow_them(executor, quick) -
     task = task_model([code("print(-1 * -75 * 1340)")])
     steer = ScriptedModel(["<<<Code>>>", "<<<Return Answer>>>"])
     t = await solve(instance, task_model=task, steer_model=steer, config=quick, executor=executor)
-    assert t.verdict["correct"] and t.verdict["channel"] == "executed_output"
+    assert t.verdict.correct and t.accepted_channel == "executed_output"
     assert t.final.answer == "100500" and t.final.extractor is None
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from codesteer.sandbox.types import Execution
-from codesteer.steer.execution import report
+from codesteer.steer.code_runner import report
 from codesteer.steer.extract import answer_in, approx_tokens, code_blocks, first_code
 
 

@@ -19,6 +19,7 @@ from codesteer.steer.prompts import render
 from codesteer.symbench import get_task
 from codesteer.synth import SynthSpec, run_synth_async, teacher_config
 from codesteer.synth.spec import rollout_seed
+from codesteer.synth.tree import BranchPath, rollout_of
 
 TASK = "number_multiply"
 
@@ -74,7 +75,7 @@ class Teacher(ChatModel):
 
     def __init__(self, spec: SynthSpec, script: Mapping[int, Mapping[int, str]], delay: float = 0.0) -> None:
         inst = instance()
-        self.by_seed = {rollout_seed(spec.seed, inst.id, n): (n, rounds) for n, rounds in script.items()}
+        self.by_seed = {rollout_seed(spec.seed, inst.id, *place(n)): (n, rounds) for n, rounds in script.items()}
         self.delay = delay
         self.calls: list[tuple[int, int]] = []
 
@@ -90,6 +91,13 @@ class Teacher(ChatModel):
 
 async def no_sandbox(code: str, *, config: SandboxConfig) -> Execution:
     raise AssertionError("these scripted replies hold no code")
+
+
+def place(number: int) -> tuple[int, BranchPath]:
+    """(root sample, branch path) of a rollout the scripts below number: a root by its sample,
+    a branch by ``1`` followed by the digits of each (round, sibling) of its path, so 10111 is the
+    round-1 alternative 1 of the round-0 alternative 1 of root 0."""
+    return rollout_of(number, "")
 
 
 def _spec(**kw: Any) -> SynthSpec:

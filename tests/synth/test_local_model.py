@@ -17,7 +17,7 @@ def test_dpo_on_the_embedded_model_stops_at_its_budget(tmp_path, monkeypatch) ->
     monkeypatch.setenv("CODESTEER_CACHE", "0")
     out = tmp_path / "run"
     args = ["synth", "dpo", "--teacher", "local", "--tasks", "number_multiply", "--n", "1", "--width", "2",
-            "--depth", "1", "--max-rounds", "1", "--no-self-check", "--max-new-tokens", "24", "--max-calls", "3",
+            "--depth", "1", "--max-rounds", "1", "--no-self-check", "--max-tokens", "24", "--call-budget", "3",
             "--out", str(out)]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output

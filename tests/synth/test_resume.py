@@ -11,8 +11,9 @@ import time
 from pathlib import Path
 
 from codesteer.synth import open_run, pairs
+from codesteer.synth.tree import parse_branch
 
-from .helpers import TREE, run, tree_spec
+from .helpers import TREE, place, run, tree_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,7 +23,7 @@ def _stored(db: Path) -> list[tuple]:
         return []
     with sqlite3.connect(db, timeout=30) as con:
         try:
-            return con.execute("SELECT id, sample, finished_at FROM jobs ORDER BY id").fetchall()
+            return con.execute("SELECT id, sample, branch, finished_at FROM jobs ORDER BY id").fetchall()
         except sqlite3.OperationalError:
             return []
 
@@ -48,7 +49,7 @@ async def test_killed_run_resumes_to_the_same_data(tmp_path) -> None:
     assert len(after) == 4 and summary.ran_now == 4 - len(before)
     assert set(before) <= set(after)  # stored rollouts were kept as they were, not run again
     redone = {n for n, _ in teacher.calls}
-    assert not redone & {sample for _, sample, _ in before}
+    assert not {place(n) for n in redone} & {(sample, parse_branch(branch)) for _, sample, branch, _ in before}
 
     await run(tree_spec(), TREE, str(tmp_path / "ref"))
     assert pairs(*open_run(out)) == pairs(*open_run(tmp_path / "ref"))

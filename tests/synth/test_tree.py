@@ -7,15 +7,23 @@ import pytest
 from codesteer.sandbox.types import Execution, SandboxConfig
 from codesteer.steer.prompts import render
 from codesteer.synth import open_run, pairs, teacher_config
-from codesteer.synth.tree import build_tree, decode, encode, prompt_at
+from codesteer.synth.tree import branch_text, build_tree, parse_branch, prompt_at, rollout_of
 
-from .helpers import FAILED, RECOMPUTE, TREE, failed_spec, instance, run, task_model, tree_spec
+from .helpers import FAILED, RECOMPUTE, TREE, failed_spec, instance, place, run, task_model, tree_spec
 
 
-def test_path_codes_round_trip() -> None:
-    for path in [((0, 1),), ((1, 2), (3, 1)), ((0, 9), (1, 1), (2, 3))]:
-        assert decode(encode(path)) == path
-    assert encode(((1, 2), (3, 1))) == 11231 and encode(()) == 0 and decode(3) == ()
+def test_branch_paths_round_trip() -> None:
+    for path in [((0, 1),), ((1, 2), (3, 1)), ((0, 9), (1, 1), (2, 3)), ((12, 10), (14, 1))]:
+        assert parse_branch(branch_text(path)) == path
+    assert branch_text(((1, 2), (3, 1))) == "1.2/3.1" and branch_text(()) == "" and parse_branch("") == ()
+    with pytest.raises(ValueError, match="branch path"):
+        parse_branch("1-2")
+
+
+def test_rollouts_stored_by_0_1_0_are_read() -> None:
+    """0.1.0 packed a branch path into the sample number ("1" + digits of each round, sibling)."""
+    assert rollout_of(11231, "") == (0, ((1, 2), (3, 1))) and rollout_of(3, "") == (3, ())
+    assert rollout_of(0, "0.1") == (0, ((0, 1),))
 
 
 async def test_tree_scores_and_pairs_match_hand_computation(tmp_path) -> None:
@@ -28,8 +36,8 @@ async def test_tree_scores_and_pairs_match_hand_computation(tmp_path) -> None:
 
     spec, rollouts = open_run(tmp_path)
     [(_key, samples)] = rollouts.items()
-    assert sorted(samples) == [0, 101, 111, 10111]
-    tree = build_tree({decode(s): t for s, t in samples.items()})
+    assert sorted(samples) == sorted(place(n) for n in (0, 101, 111, 10111))
+    tree = build_tree({path: t for (_, path), t in samples.items()})
     # round 0: root mean(12, -2) = 5; 101: mean(13, -3) = 5
     assert [(n.guidance, n.score) for n in tree] == [("<<<Text>>>", 5.0), ("<<<Code>>>", 5.0)]
     assert [(c.guidance, c.score) for c in tree[0].children] == [("<<<Code>>>", 12.0), ("<<<Return Answer>>>", -2.0)]
@@ -51,9 +59,9 @@ async def test_tree_scores_and_pairs_match_hand_computation(tmp_path) -> None:
     assert prompt[1]["content"] == "<<<Text>>>" and "Roughly <<<1>>>" in prompt[2]["content"]
     header = render("steer_decision", question=instance().question).text
     assert header not in prompt[2]["content"]  # the student is shown the bare turn
-    assert header in samples[0].conversation("steer")[2]["content"]  # the teacher saw the header
+    assert header in samples[place(0)].conversation("steer")[2]["content"]  # the teacher saw the header
     # siblings really share the prefix: the branch replayed the root's first reply
-    assert samples[111].conversation("task")[:2] == samples[0].conversation("task")[:2]
+    assert samples[place(111)].conversation("task")[:2] == samples[place(0)].conversation("task")[:2]
     assert found[1].prompt[1]["content"] == "<<<Code>>>"
 
 
@@ -71,16 +79,16 @@ async def test_branches_replay_executions_and_checks_of_their_prefix(tmp_path) -
     assert summary.stored == 4
     spec, rollouts = open_run(tmp_path)
     samples = rollouts[next(iter(rollouts))]
-    assert samples[0].rounds[1].execution["stdout"].startswith("<<<")  # code answered round 1
+    assert samples[place(0)].rounds[1].execution.stdout.startswith("<<<")  # code answered round 1
     # 111 replays round 0 (the text reply and its self-check run) from the root
-    assert samples[111].rounds[0].self_check == samples[0].rounds[0].self_check
-    assert prompt_at(samples[111], 1) == prompt_at(samples[0], 1)
+    assert samples[place(111)].rounds[0].self_check == samples[place(0)].rounds[0].self_check
+    assert prompt_at(samples[place(111)], 1) == prompt_at(samples[place(0)], 1)
     # 10111 replays 101's round 0: its code run and its check run
-    assert samples[10111].rounds[0].execution == samples[101].rounds[0].execution
-    assert prompt_at(samples[10111], 1) == prompt_at(samples[101], 1)
+    assert samples[place(10111)].rounds[0].execution == samples[place(101)].rounds[0].execution
+    assert prompt_at(samples[place(10111)], 1) == prompt_at(samples[place(101)], 1)
     assert len(pairs(spec, rollouts)) == 2
     # its round-0 guidance, reply and check were replayed, not asked again
-    assert [(c.conversation, c.round) for c in samples[10111].calls if c.cached] == [
+    assert [(str(c.conversation), c.round) for c in samples[place(10111)].calls if c.cached] == [
         ("steer", 0), ("task", 0), ("self_check:0", 0)]
 
 
@@ -121,4 +129,4 @@ async def test_another_spec_is_refused(tmp_path) -> None:
 def _budget(calls: int):
     from codesteer.synth import Budget
 
-    return Budget(max_calls=calls)
+    return Budget(calls=calls)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from codesteer.train.modeling import LLAMA3_TEMPLATE
-from codesteer.train.multiturn import TemplateError, loss_text, tokenize_conversation
+from codesteer.train.multiturn import ChatTemplateError, loss_text, tokenize_conversation
 from tests.train.conftest import conversation
 
 
@@ -51,7 +51,7 @@ def test_a_template_without_the_prefix_property_is_refused(embedded_tokenizer) -
     # Renders the number of messages first: prefixes are not text prefixes.
     embedded_tokenizer.chat_template = "{{ messages|length }}{% for m in messages %}{{ m['content'] }}{% endfor %}"
     try:
-        with pytest.raises(TemplateError):
+        with pytest.raises(ChatTemplateError):
             tokenize_conversation(embedded_tokenizer, conversation(2), 4096)
     finally:
         embedded_tokenizer.chat_template = original

@@ -85,7 +85,46 @@ async def test_the_trained_steering_model_runs_in_the_engine(trained) -> None:
     task_model = ScriptedModel(["```python\nprint('<<<6>>>')\n```"], repeat_last=True)
     config = SteerConfig(max_rounds=1, self_check=False, steer_style="finetuned").capped(8)
     trajectory = await solve("What is 1+2+3?", task_model=task_model, steer_model=steerer, config=config)
-    steer_calls = [c for c in trajectory.calls if c.conversation == "steer"]
+    steer_calls = [c for c in trajectory.calls if c.conversation.kind == "steer"]
     assert steer_calls and all(c.model == steerer.name for c in steer_calls)
-    assert trajectory.steer_style == "finetuned"
+    assert trajectory.steering.style == "finetuned"
     assert trajectory.final is not None and trajectory.final.answer == "6"
+
+
+async def test_the_engine_drives_the_trained_checkpoint_in_the_format_it_was_trained_on(trained) -> None:
+    """The checkpoint declares its steering style (codesteer.json); ``auto`` reads it, never the name."""
+    from codesteer.llm.card import read_card
+    from codesteer.llm.hf import TransformersModel
+    from codesteer.llm.scripted import ScriptedModel
+    from codesteer.steer import SteerConfig, solve
+    from codesteer.steer.prompts import render
+    from codesteer.steer.trajectory import STEER
+
+    result, _ = trained
+    card = read_card(result.final_checkpoint)
+    assert card is not None and card.steer_style == "finetuned" and card.stage == "sft"
+    assert card.templates["steer_round"] >= 1 and card.chat_template
+    assert all(read_card(c) == card for c in result.output_dir.glob("checkpoint-*"))
+    steerer = TransformersModel(str(result.final_checkpoint))
+    task_model = ScriptedModel(["```python\nprint('<<<6>>>')\n```"], repeat_last=True)
+    config = SteerConfig(max_rounds=1, self_check=False).capped(8)  # steer_style: auto
+    t = await solve("What is 1+2+3?", task_model=task_model, steer_model=steerer, config=config)
+    assert t.steering.style == "finetuned" and t.steering.source == "card"
+    turns = [m for m in t.messages if m.conversation == STEER and m.role == "user"]
+    header = render("steer_decision", question="What is 1+2+3?").text
+    assert len(turns) == 2 and all(header not in m.content and m.bare is None for m in turns)
+    assert turns[1].content.startswith("Latest answer of the assistant")
+    sampled = [c.params for c in t.calls if c.conversation == STEER]
+    assert all(p["temperature"] == 0.95 and p["top_p"] == 0.7 for p in sampled)
+
+
+def test_dpo_keeps_what_the_sft_checkpoint_declared(trained, dpo_file: Path, tmp_path: Path) -> None:
+    from codesteer.llm.card import read_card
+
+    sft, _ = trained
+    cfg = load_config("tiny-cpu", stage="dpo", output_dir=str(tmp_path / "dpo"))
+    cfg.training.max_steps = 2
+    result = run_dpo(cfg, dpo_file, sft.final_checkpoint)
+    card = read_card(result.final_checkpoint)
+    assert card is not None and card.stage == "dpo" and card.base == str(sft.final_checkpoint)
+    assert card.steer_style == "finetuned" and card.templates == read_card(sft.final_checkpoint).templates

@@ -26,3 +26,8 @@ def interrupted(out: Path, what: str) -> NoReturn:
 def command_line() -> str:
     """The command as typed (recorded with each run of a run directory)."""
     return shlex.join(["codesteer", *sys.argv[1:]])
+
+
+STEER_STYLE_HELP = ("finetuned (bare turns, as a trained steerer), prompted (instruction header every turn), "
+                    "or auto: what the steering model's checkpoint declares, else prompted.")
+ROLE_HELP = "ROLE=SPEC for a helper role (self_check, extractor, summariser); repeatable."

@@ -14,7 +14,7 @@ from rich.panel import Panel
 from rich.syntax import Syntax
 from rich.text import Text
 
-from codesteer.cli._common import command_line, fail, interrupted
+from codesteer.cli._common import ROLE_HELP, STEER_STYLE_HELP, command_line, fail, interrupted
 from codesteer.llm.base import ModelError
 
 console = Console()
@@ -27,6 +27,7 @@ def eval_command(
     methods: str = typer.Option("codesteer", "--methods", "-m", help="Comma-separated methods (see docs/steering.md)."),
     task_model: str = typer.Option("local", "--task-model", help="Task model spec(s), comma-separated."),
     steer_model: str | None = typer.Option(None, "--steer-model", help="Steering model spec (default: the task model, prompted)."),
+    model_role: list[str] = typer.Option([], "--model-role", help=ROLE_HELP),
     tasks: str = typer.Option("all", "--tasks", help="all, seen, unseen or comma-separated task names."),
     n: int = typer.Option(10, "--n", min=1, help="Instances per task (and level)."),
     level: str = typer.Option("paper", "--level", "--levels", help="Complexity level(s), comma-separated: paper, 1, 2, ..."),
@@ -38,7 +39,7 @@ def eval_command(
     sandbox_concurrency: int | None = typer.Option(None, "--sandbox-concurrency", min=1, help="Programs running at once (default: the sandbox pool size)."),
     max_rounds: int = typer.Option(5, "--max-rounds", min=0, help="Most guidance rounds after the opening."),
     max_tokens: int | None = typer.Option(None, "--max-tokens", min=1, help="Cap every model call's new tokens."),
-    steer_style: str = typer.Option("auto", "--steer-style", help="auto, finetuned or prompted."),
+    steer_style: str = typer.Option("auto", "--steer-style", help=STEER_STYLE_HELP),
     self_check: bool = typer.Option(True, "--self-check/--no-self-check", help="Run the self-answer checker."),
     timeout: float = typer.Option(10.0, "--timeout", min=0.1, help="Sandbox time limit per run (s)."),
     retry_errors: bool = typer.Option(False, "--retry-errors", help="Redo stored jobs that ended in a model or sandbox error."),
@@ -49,11 +50,13 @@ def eval_command(
     from codesteer.eval import EvalSpec, RunMismatchError, SpecError, run_eval_async
     from codesteer.eval.progress import LiveProgress
     from codesteer.steer import SteerConfig
+    from codesteer.steer.roles import parse_assignments
 
     try:
         config = SteerConfig(max_rounds=max_rounds, steer_style=steer_style, self_check=self_check,  # type: ignore[arg-type]
                              sandbox_timeout_s=timeout).capped(max_tokens)
-        spec = EvalSpec(methods=methods, task_models=task_model, steer_model=steer_model, tasks=tasks, n=n,  # type: ignore[arg-type]
+        spec = EvalSpec(methods=methods, task_models=task_model, steer_model=steer_model,  # type: ignore[arg-type]
+                        helpers=parse_assignments(model_role), tasks=tasks, n=n,
                         levels=level, seed=seed, samples=samples, source=source, steer=config)  # type: ignore[arg-type]
     except ValueError as exc:
         fail(str(exc))
@@ -88,7 +91,8 @@ def report_command(
     out: Path | None = typer.Option(None, "--out", help="Where to write (default: RUN_DIR/report)."),
 ) -> None:
     """Write the paper-style table (with Ave. Norm.), failures, costs, plots and optionally HTML."""
-    from codesteer.eval.report import build_report, to_markdown, write_reports
+    from codesteer.eval.publish import write_reports
+    from codesteer.eval.report import build_report, to_markdown
     from codesteer.eval.store import StoreError
 
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())

@@ -11,7 +11,7 @@ from rich.panel import Panel
 from rich.syntax import Syntax
 from rich.text import Text
 
-from codesteer.cli._common import fail
+from codesteer.cli._common import ROLE_HELP, STEER_STYLE_HELP, fail
 from codesteer.llm.base import ChatModel, ModelError
 from codesteer.steer import events
 
@@ -35,22 +35,26 @@ def show(event: events.Event) -> None:
         console.print(Panel(Text(event.text), title=f"round {event.round} · {event.checker} checker", border_style="yellow"))
 
 
-def _models(task_spec: str, steer_spec: str, no_cache: bool) -> tuple[ChatModel, ChatModel]:
+def _models(specs: dict[str, str], no_cache: bool) -> dict[str, ChatModel]:
+    """One model per distinct spec, by role."""
     from codesteer.llm.spec import load_model
 
-    task = load_model(task_spec, cache=not no_cache)
-    steer = task if steer_spec == task_spec else load_model(steer_spec, cache=not no_cache)
-    return task, steer
+    built: dict[str, ChatModel] = {}
+    for spec in specs.values():
+        if spec not in built:
+            built[spec] = load_model(spec, cache=not no_cache)
+    return {role: built[spec] for role, spec in specs.items()}
 
 
 def solve_command(
     question: str | None = typer.Argument(None, help="The question (or use --task/--seed/--level)."),
     method: str = typer.Option("codesteer", "--method", "-m", help="Method: codesteer or a baseline (see docs/steering.md)."),
     task_model: str = typer.Option("local", "--task-model", help="Model spec of the task model."),
-    steer_model: str = typer.Option("local", "--steer-model", help="Model spec of the steering model."),
+    steer_model: str | None = typer.Option(None, "--steer-model", help="Model spec of the steering model (default: the task model, prompted as steerer)."),
+    model_role: list[str] = typer.Option([], "--model-role", help=ROLE_HELP),
     max_rounds: int = typer.Option(5, "--max-rounds", min=0, help="Most guidance rounds after the opening."),
     max_tokens: int | None = typer.Option(None, "--max-tokens", min=1, help="Cap every model call's new tokens."),
-    steer_style: str = typer.Option("auto", "--steer-style", help="auto, finetuned or prompted."),
+    steer_style: str = typer.Option("auto", "--steer-style", help=STEER_STYLE_HELP),
     show_execution: bool = typer.Option(False, "--show-execution", help="Also show execution output to the task model."),
     symbolic: str = typer.Option("codesteer", "--symbolic-checker", help="Scoring: codesteer or original."),
     self_check: bool = typer.Option(True, "--self-check/--no-self-check", help="Run the self-answer checker."),
@@ -63,11 +67,14 @@ def solve_command(
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not use cached model responses."),
 ) -> None:
     """Solve one question, streaming guidance, code, output and checker notes each round."""
-    from codesteer.steer import SteerConfig, solve
+    from codesteer.steer import SteerConfig, get_method, solve, trajectory_json
+    from codesteer.steer.roles import assign, parse_assignments
 
     if (question is None) == (task is None):
         fail("give either a question or --task (with --seed/--level), not both or neither")
     try:
+        specs = assign(task_model, steer=steer_model, helpers=parse_assignments(model_role),
+                       steers=get_method(method).uses_steer)
         config = SteerConfig(
             max_rounds=max_rounds, steer_style=steer_style, show_execution_to_task_model=show_execution,  # type: ignore[arg-type]
             symbolic_checker=symbolic, self_check=self_check, model_extractor=model_extractor,  # type: ignore[arg-type]
@@ -82,12 +89,13 @@ def solve_command(
         fail(str(exc.args[0]) if isinstance(exc, KeyError) else str(exc))
 
     async def go():
-        models = _models(task_model, steer_model, no_cache)
+        models = _models(specs, no_cache)
         try:
-            return await solve(subject, method=method, task_model=models[0], steer_model=models[1],
+            return await solve(subject, method=method, task_model=models["task"], steer_model=models.get("steer"),
+                               helpers={r: m for r, m in models.items() if r not in ("task", "steer")},
                                config=config, on_event=None if as_json else show)
         finally:
-            for m in {id(m): m for m in models}.values():
+            for m in {id(m): m for m in models.values()}.values():
                 await m.aclose()
 
     try:
@@ -95,7 +103,7 @@ def solve_command(
     except (ModelError, ValueError) as exc:
         fail(str(exc))
     if as_json:
-        typer.echo(trajectory.to_json(indent=2))
+        typer.echo(trajectory_json.dumps(trajectory, indent=2))
     else:
         _summary(trajectory)
     if trajectory.stop_reason == "error":
@@ -108,8 +116,8 @@ def _summary(t) -> None:
     where = f" from the {final.channel.replace('_', ' ')} ({final.extractor})" if final and final.channel else ""
     console.print(f"[bold]answer:[/bold] {answer}{where}")
     if t.verdict is not None:
-        mark = "[green]correct[/green]" if t.verdict["correct"] else "[red]wrong[/red]"
-        console.print(f"[bold]verdict:[/bold] {mark} ({t.verdict['reason']})")
+        mark = "[green]correct[/green]" if t.verdict.correct else "[red]wrong[/red]"
+        console.print(f"[bold]verdict:[/bold] {mark} ({t.verdict.reason})")
     console.print(
         f"[dim]{t.method}: stopped by {t.stop_reason} after {len(t.rounds)} round(s), "
         f"{t.total_tokens} tokens, {t.wall_s:.1f} s, malformed steering outputs: {t.malformed_steer_outputs}[/dim]"

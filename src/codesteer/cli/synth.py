@@ -20,12 +20,12 @@ TASKS = typer.Option("seen", "--tasks", help="seen (the paper's training tasks),
 N = typer.Option(10, "--n", min=1, help="Generated instances per task and level.")
 LEVELS = typer.Option("paper", "--levels", "--level", help="Complexity levels, comma separated.")
 SEED = typer.Option(1000, "--seed", help="Seed of the instances and the teacher's samples (evaluation uses 0).")
-MAX_ROUNDS = typer.Option(5, "--max-rounds", min=0, max=9, help="Guidance rounds after the opening.")
+MAX_ROUNDS = typer.Option(5, "--max-rounds", min=0, help="Guidance rounds after the opening.")
 TEMPERATURE = typer.Option(1.0, "--temperature", min=0.0, help="Teacher sampling temperature.")
-NEW_TOKENS = typer.Option(None, "--max-new-tokens", min=1, help="Cap every model call's new tokens.")
+MAX_TOKENS = typer.Option(None, "--max-tokens", min=1, help="Cap every model call's new tokens.")
 SELF_CHECK = typer.Option(True, "--self-check/--no-self-check", help="Run the self-answer checker.")
-MAX_CALLS = typer.Option(None, "--max-calls", min=1, help="Budget: model calls the run directory may make.")
-MAX_TOKENS = typer.Option(None, "--max-tokens", min=1, help="Budget: tokens the run directory may spend.")
+CALL_BUDGET = typer.Option(None, "--call-budget", min=1, help="Model calls the run directory may make in all.")
+TOKEN_BUDGET = typer.Option(None, "--token-budget", min=1, help="Tokens the run directory may spend in all.")
 CONCURRENCY = typer.Option(4, "--concurrency", "-c", min=1, help="Rollouts in flight.")
 NO_CACHE = typer.Option(False, "--no-cache", help="Do not use cached model responses.")
 RETRY = typer.Option(False, "--retry-errors", help="Run again rollouts that ended in an error.")
@@ -37,7 +37,7 @@ NO_PROGRESS = typer.Option(False, "--no-progress", help="No live progress bar (o
 MIN_GAP = typer.Option(0.0, "--min-gap", min=0.0, help="DPO: least score gap of a pair (strictly exceeded).")
 
 
-def _run(spec_values: dict, out: Path, max_calls: int | None, max_tokens: int | None, concurrency: int,
+def _run(spec_values: dict, out: Path, call_budget: int | None, token_budget: int | None, concurrency: int,
          no_cache: bool, retry: bool, no_progress: bool) -> None:
     from contextlib import nullcontext
 
@@ -53,12 +53,13 @@ def _run(spec_values: dict, out: Path, max_calls: int | None, max_tokens: int | 
             progress.advance(result)
         key, t = result.job.key, result.trajectory
         verdict = "error" if t.stop_reason == "error" else ("correct" if t.correct else "wrong")
-        typer.echo(f"{key.task} {key.instance_id} #{key.sample}: {verdict}, {rounds(t)} round(s)")
+        where = f"#{key.sample}" + (f" branch {key.branch}" if key.branch else "")
+        typer.echo(f"{key.task} {key.instance_id} {where}: {verdict}, {rounds(t)} round(s)")
 
     try:
         spec = SynthSpec(**spec_values)
         with progress if progress is not None else nullcontext():
-            summary = run_synth(spec, out, concurrency=concurrency, budget=Budget(max_calls, max_tokens),
+            summary = run_synth(spec, out, concurrency=concurrency, budget=Budget(call_budget, token_budget),
                                 cache=not no_cache, retry_errors=retry, on_rollout=show,
                                 command=command_line())
     except (ValueError, ModelError, RunMismatchError) as exc:
@@ -74,27 +75,27 @@ def _run(spec_values: dict, out: Path, max_calls: int | None, max_tokens: int | 
                f"{summary.tokens} tokens spent; {state} ({summary.wall_s:.1f} s)")
 
 
-def _teacher_config(max_rounds: int, temperature: float, new_tokens: int | None, self_check: bool):
+def _teacher_config(max_rounds: int, temperature: float, max_tokens: int | None, self_check: bool):
     from codesteer.synth import teacher_config
 
-    return teacher_config(max_rounds, temperature, new_tokens, self_check)
+    return teacher_config(max_rounds, temperature, max_tokens, self_check)
 
 
 @synth_app.command("sft")
 def sft_command(
     out: Path = OUT, teacher: str = TEACHER, task_model: str | None = TASK_MODEL, tasks: str = TASKS,
     n: int = N, levels: str = LEVELS, seed: int = SEED,
-    samples: int = typer.Option(2, "--samples", min=1, max=99, help="Rollouts per instance."),
-    max_rounds: int = MAX_ROUNDS, temperature: float = TEMPERATURE, new_tokens: int | None = NEW_TOKENS,
-    self_check: bool = SELF_CHECK, max_calls: int | None = MAX_CALLS, max_tokens: int | None = MAX_TOKENS,
+    samples: int = typer.Option(2, "--samples", min=1, help="Rollouts per instance."),
+    max_rounds: int = MAX_ROUNDS, temperature: float = TEMPERATURE, max_tokens: int | None = MAX_TOKENS,
+    self_check: bool = SELF_CHECK, call_budget: int | None = CALL_BUDGET, token_budget: int | None = TOKEN_BUDGET,
     concurrency: int = CONCURRENCY, no_cache: bool = NO_CACHE, retry: bool = RETRY,
     export_to: Path | None = EXPORT_TO, keep: int = KEEP, clean: bool = CLEAN, per_task: int | None = PER_TASK,
     no_progress: bool = NO_PROGRESS,
 ) -> None:
     """Run CodeSteer with the teacher as steerer; keep correct trajectories as SFT records."""
-    config = _teacher_config(max_rounds, temperature, new_tokens, self_check)
+    config = _teacher_config(max_rounds, temperature, max_tokens, self_check)
     _run(dict(kind="sft", teacher=teacher, task_model=task_model, tasks=tasks, n=n, levels=levels, seed=seed,
-              samples=samples, steer=config), out, max_calls, max_tokens, concurrency, no_cache, retry, no_progress)
+              samples=samples, steer=config), out, call_budget, token_budget, concurrency, no_cache, retry, no_progress)
     _export(out, export_to, keep=keep, clean=clean, per_task=per_task, min_gap=0.0)
 
 
@@ -103,19 +104,19 @@ def dpo_command(
     out: Path = OUT, teacher: str = TEACHER, task_model: str | None = TASK_MODEL, tasks: str = TASKS,
     n: int = N, levels: str = LEVELS, seed: int = SEED,
     mode: str = typer.Option("tree", "--mode", help="tree (the paper's) or failed (the released scripts')."),
-    width: int = typer.Option(3, "--width", min=2, max=10, help="tree: guidances per branch point."),
+    width: int = typer.Option(3, "--width", min=2, help="tree: guidances per branch point."),
     depth: int = typer.Option(2, "--depth", min=1, help="tree: rounds 0..depth-1 are branched."),
-    resamples: int = typer.Option(4, "--resamples", min=1, max=9, help="failed: alternatives per step."),
-    max_rounds: int = MAX_ROUNDS, temperature: float = TEMPERATURE, new_tokens: int | None = NEW_TOKENS,
-    self_check: bool = SELF_CHECK, max_calls: int | None = MAX_CALLS, max_tokens: int | None = MAX_TOKENS,
+    resamples: int = typer.Option(4, "--resamples", min=1, help="failed: alternatives per step."),
+    max_rounds: int = MAX_ROUNDS, temperature: float = TEMPERATURE, max_tokens: int | None = MAX_TOKENS,
+    self_check: bool = SELF_CHECK, call_budget: int | None = CALL_BUDGET, token_budget: int | None = TOKEN_BUDGET,
     concurrency: int = CONCURRENCY, no_cache: bool = NO_CACHE, retry: bool = RETRY,
     export_to: Path | None = EXPORT_TO, min_gap: float = MIN_GAP, no_progress: bool = NO_PROGRESS,
 ) -> None:
     """Branch alternative guidances, score them by outcome, and pair siblings as DPO data."""
-    config = _teacher_config(max_rounds, temperature, new_tokens, self_check)
+    config = _teacher_config(max_rounds, temperature, max_tokens, self_check)
     _run(dict(kind="dpo", teacher=teacher, task_model=task_model, tasks=tasks, n=n, levels=levels, seed=seed,
               mode=mode, width=width, depth=depth, resamples=resamples, steer=config),
-         out, max_calls, max_tokens, concurrency, no_cache, retry, no_progress)
+         out, call_budget, token_budget, concurrency, no_cache, retry, no_progress)
     _export(out, export_to, keep=1, clean=True, per_task=None, min_gap=min_gap)
 
 

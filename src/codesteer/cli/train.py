@@ -38,7 +38,7 @@ def _run(stage: str, config: str, data: Path, output_dir: Path | None, from_chec
     try:
         from codesteer.train.config import ConfigError, load_config
         from codesteer.train.data import DataError
-        from codesteer.train.multiturn import TemplateError
+        from codesteer.train.multiturn import ChatTemplateError
         from codesteer.train.runner import run_dpo, run_sft
     except ImportError as exc:  # pragma: no cover - depends on the installed extras
         fail(f"training needs the [train] extra ({exc}); pip install torch==2.13.0 'codesteer[train]'")
@@ -48,7 +48,7 @@ def _run(stage: str, config: str, data: Path, output_dir: Path | None, from_chec
             result = run_sft(cfg, data)
         else:
             result = run_dpo(cfg, data, from_checkpoint)
-    except (ConfigError, DataError, TemplateError) as exc:
+    except (ConfigError, DataError, ChatTemplateError) as exc:
         fail(str(exc))
     losses = result.losses
     if losses:

@@ -7,7 +7,7 @@ import re
 from html import escape
 from pathlib import Path
 
-from codesteer.eval.outcome import FAILURES
+from codesteer.eval.metrics import FAILURES
 from codesteer.eval.report import Report, aggregate_rows, fmt
 from codesteer.eval.store import RunStore
 from codesteer.eval.view import sections
@@ -72,8 +72,8 @@ def _table(report: Report) -> str:
 
 def _cost(report: Report) -> str:
     rows = "".join(
-        f"<tr><td>{escape(c)}</td><td>{fmt(v['success'])}</td><td>{fmt(v['ave_norm'])}</td>"
-        f"<td>{v['tokens_per_job']:.0f}</td><td>{v['runtime_per_job_s']:.2f}</td></tr>"
+        f"<tr><td>{escape(c)}</td><td>{fmt(v.success)}</td><td>{fmt(v.ave_norm)}</td>"
+        f"<td>{v.tokens_per_job:.0f}</td><td>{v.runtime_per_job_s:.2f}</td></tr>"
         for c, v in report.cost().items())
     return ("<table><thead><tr><th>Method</th><th>mean success (%)</th><th>Ave. Norm., Total</th>"
             f"<th>tokens / job</th><th>runtime / job (s)</th></tr></thead><tbody>{rows}</tbody></table>")
@@ -88,7 +88,7 @@ def _cell_page(report: Report, store: RunStore, task: str, column: str) -> str:
              f"<p>{cell.correct} of {cell.jobs} correct ({cell.rate:.1f}%). Failures: {escape(failures)}.</p>"]
     for job_id in cell.job_ids:
         t = store.trajectory(job_id)
-        instance = (t.instance or {}).get("id", "?")
+        instance = t.instance.id if t.instance else "?"
         ok = bool(t.correct)
         mark = "<span class=\"ok\">correct</span>" if ok else "<span class=\"bad\">wrong</span>"
         body = "".join(f"<div class=\"{s.kind}\"><h4>{escape(s.title)}</h4><pre>{escape(s.body)}</pre></div>"

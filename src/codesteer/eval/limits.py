@@ -14,10 +14,10 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from codesteer.llm.base import ChatModel, Completion, Message
+from codesteer.llm.base import ChatModel, Completion, Message, ModelWrapper
 from codesteer.llm.errors import RateLimitError
 from codesteer.sandbox.types import Execution, SandboxConfig
-from codesteer.steer.execution import Executor
+from codesteer.steer.code_runner import Executor
 
 
 class AdaptiveLimit:
@@ -68,15 +68,15 @@ class AdaptiveLimit:
         return delay
 
 
-class LimitedModel(ChatModel):
+class LimitedModel(ModelWrapper):
     """A model whose calls go through its endpoint's :class:`AdaptiveLimit`.
 
     ``patience_s``: how long one call keeps waiting out rate limits before the error is raised.
     """
 
     def __init__(self, inner: ChatModel, limit: AdaptiveLimit, *, patience_s: float = 3600.0) -> None:
-        self.inner, self.limit, self.patience_s = inner, limit, patience_s
-        self.name = inner.name
+        super().__init__(inner)
+        self.limit, self.patience_s = limit, patience_s
 
     async def complete(self, messages: Sequence[Message], **params: Any) -> Completion:
         deadline = time.monotonic() + self.patience_s
@@ -94,14 +94,11 @@ class LimitedModel(ChatModel):
             self.limit.on_success()
             return completion
 
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
 
 def endpoint_of(model: ChatModel) -> str:
     """The key models share a limit by: the server URL when the model has one, else its name."""
     inner = model
-    while hasattr(inner, "inner"):
+    while isinstance(inner, ModelWrapper):
         inner = inner.inner
     return str(getattr(inner, "base_url", None) or inner.name)
 

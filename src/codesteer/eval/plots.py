@@ -54,12 +54,12 @@ def plot_cost(report: Report, path: Path) -> Path:
     cost = report.cost()
     fig = _figure(11, 4.5)
     axes = fig.subplots(1, 2)
-    for ax, key, label in ((axes[0], "tokens_per_job", "tokens per job"),
-                           (axes[1], "runtime_per_job_s", "runtime per job (s)")):
+    for ax, measure, label in ((axes[0], lambda c: c.tokens_per_job, "tokens per job"),
+                               (axes[1], lambda c: c.runtime_per_job_s, "runtime per job (s)")):
         for column, values in cost.items():
-            score = values["ave_norm"] if values["ave_norm"] is not None else 0.0
-            ax.scatter(values[key], score, s=40)
-            ax.annotate(column, (values[key], score), textcoords="offset points", xytext=(4, 4), fontsize=8)
+            score = values.ave_norm if values.ave_norm is not None else 0.0
+            ax.scatter(measure(values), score, s=40)
+            ax.annotate(column, (measure(values), score), textcoords="offset points", xytext=(4, 4), fontsize=8)
         ax.set_xlabel(label)
         ax.set_ylabel("Ave. Norm., Total")
         ax.grid(alpha=0.3)

@@ -1,20 +1,19 @@
 """Reports of a run directory: the paper's table (tasks × methods, success rates, Ave. Norm. and
 plain means), costs, failure breakdowns and success by complexity level, as Markdown, CSV and
-JSON. :func:`build_report` reads the store; :func:`write_reports` writes the files.
+JSON. :func:`build_report` reads the store; :func:`codesteer.eval.publish.write_reports` writes
+the files (these texts, plots and HTML).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from codesteer.eval.outcome import FAILURES
-from codesteer.eval.scores import GROUPS, ave_norm, plain_means
+from codesteer.eval.metrics import FAILURES, GROUPS, ave_norm, plain_means
 from codesteer.eval.store import JobRow, RunStore, StoreError
 
 FORMATS = ("md", "csv", "json")
@@ -55,6 +54,16 @@ class Cell:
                 "levels": {lv: {"jobs": n, "correct": c} for lv, (n, c) in self.levels.items()}}
 
 
+@dataclass(frozen=True)
+class Cost:
+    """What one column's jobs cost on average, beside what they scored (over all tasks)."""
+
+    tokens_per_job: float
+    runtime_per_job_s: float
+    success: float | None
+    ave_norm: float | None
+
+
 @dataclass
 class Report:
     run_dir: Path
@@ -77,16 +86,15 @@ class Report:
     def means(self) -> dict[str, dict[str, float | None]]:
         return plain_means(self.rates(), self.seen, self.columns)
 
-    def cost(self) -> dict[str, dict[str, float | None]]:
+    def cost(self) -> dict[str, Cost]:
         """Per column: tokens and runtime per job, mean success rate and Ave. Norm. (total)."""
         norm, means = self.ave_norm(), self.means()
-        out: dict[str, dict[str, float | None]] = {}
+        out: dict[str, Cost] = {}
         for c in self.columns:
             cells = [cell for t in self.tasks if (cell := self.cell(t, c))]
             jobs = sum(x.jobs for x in cells) or 1
-            out[c] = {"tokens_per_job": sum(x.tokens for x in cells) / jobs,
-                      "runtime_per_job_s": sum(x.wall_s for x in cells) / jobs,
-                      "success": means[c]["total"], "ave_norm": norm[c]["total"]}
+            out[c] = Cost(sum(x.tokens for x in cells) / jobs, sum(x.wall_s for x in cells) / jobs,
+                          means[c]["total"], norm[c]["total"])
         return out
 
     def levels(self) -> list[str]:
@@ -103,7 +111,7 @@ class Report:
                       for t in self.tasks],
             "ave_norm": self.ave_norm(),
             "mean": self.means(),
-            "cost": self.cost(),
+            "cost": {c: asdict(v) for c, v in self.cost().items()},
         }
 
 
@@ -186,8 +194,8 @@ def to_markdown(report: Report) -> str:
               "| Method | mean success (%) | Ave. Norm., Total | tokens / job | runtime / job (s) |",
               "|---|---:|---:|---:|---:|"]
     for c, v in report.cost().items():
-        lines.append(f"| {c} | {fmt(v['success'])} | {fmt(v['ave_norm'])} | {v['tokens_per_job']:.0f} | "
-                     f"{v['runtime_per_job_s']:.2f} |")
+        lines.append(f"| {c} | {fmt(v.success)} | {fmt(v.ave_norm)} | {v.tokens_per_job:.0f} | "
+                     f"{v.runtime_per_job_s:.2f} |")
     lines += ["", "## Failures", "", "| Task | Method | jobs | correct | " + " | ".join(FAILURES.values()) + " |",
               "|---|---|---:|---:|" + "---:|" * len(FAILURES)]
     for t in report.tasks:
@@ -231,38 +239,3 @@ def failures_csv(report: Report) -> str:
             if cell := report.cell(t, c):
                 writer.writerow([t, c, cell.jobs, cell.correct, *[cell.failures.get(k, 0) for k in FAILURES]])
     return buf.getvalue()
-
-
-def write_reports(run: str | Path | Report, formats: tuple[str, ...] = FORMATS, *, plots: bool = True,
-                  html: bool = False, out: str | Path | None = None) -> list[Path]:
-    """Write the report files of a run directory (or of its built report) into ``out`` (default
-    ``RUN_DIR/report``); return their paths."""
-    unknown = sorted(set(formats) - set(FORMATS))
-    if unknown:
-        raise ValueError(f"unknown report format(s) {unknown}; choose from {', '.join(FORMATS)}")
-    report = run if isinstance(run, Report) else build_report(run)
-    target = Path(out) if out is not None else report.run_dir / "report"
-    target.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-
-    def put(name: str, text: str) -> None:
-        path = target / name
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-
-    if "md" in formats:
-        put("report.md", to_markdown(report))
-    if "csv" in formats:
-        put("table.csv", to_csv(report))
-        put("failures.csv", failures_csv(report))
-    if "json" in formats:
-        put("report.json", json.dumps(report.to_dict(), indent=2))
-    if plots:
-        from codesteer.eval.plots import plot_cost, plot_levels
-
-        written += [plot_levels(report, target / "levels.png"), plot_cost(report, target / "cost.png")]
-    if html:
-        from codesteer.eval.html import write_html
-
-        written += write_html(report, target / "html")
-    return written

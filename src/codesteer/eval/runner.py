@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Protocol
 
 from codesteer.eval.limits import Limits
-from codesteer.eval.outcome import classify
-from codesteer.eval.spec import EvalSpec, plan_instances
+from codesteer.eval.metrics import classify
+from codesteer.eval.spec import EvalSpec
 from codesteer.eval.store import JobKey, RunStore
 from codesteer.llm.base import ChatModel
 from codesteer.llm.cache import CachedModel
-from codesteer.steer.execution import Executor, default_executor
+from codesteer.steer.code_runner import Executor, default_executor
+from codesteer.steer.config import SteerConfig
+from codesteer.steer.roles import HELPER_ROLES
 from codesteer.steer.trajectory import Trajectory
 from codesteer.symbench.task import Instance
 
@@ -139,10 +141,10 @@ async def run_jobs(
 
 
 def _crashed(job: Job, exc: Exception, wall_s: float) -> Trajectory:
-    return Trajectory(method=job.key.method, question=job.instance.question, config={},
-                      task_model=job.key.task_model, steer_model=job.key.steer_model or None,
-                      instance=job.instance.to_dict(), stop_reason="error",
-                      error=f"{type(exc).__name__}: {exc}", wall_s=wall_s)
+    models = {"task": job.key.task_model, **({"steer": job.key.steer_model} if job.key.steer_model else {})}
+    return Trajectory(method=job.key.method, question=job.instance.question, config=SteerConfig(), models=models,  # type: ignore[arg-type]
+                      instance=job.instance, stop_reason="error", error=f"{type(exc).__name__}: {exc}",
+                      wall_s=wall_s)
 
 
 def default_factory(cache: bool) -> ModelFactory:
@@ -184,10 +186,10 @@ async def run_eval_async(
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
     started = time.perf_counter()
-    instances, notices = plan_instances(spec)
+    instances, notices = spec.instances()
     jobs = plan_jobs(spec, instances)
     with RunStore(out) as store:
-        store.check(spec.to_dict())
+        store.ensure_same_config(spec.to_dict())
         finished = store.finished(include_errors=not retry_errors)
         pending = [j for j in jobs if j.key not in finished]
         wanted = {j.key for j in jobs}
@@ -227,7 +229,7 @@ class _Runner:
 
         self.spec = spec
         limits = Limits(model_concurrency or concurrency, sandbox_concurrency or default_pool_size())
-        names = {*spec.task_models, *(spec.steer_for(m, t) for m in spec.methods for t in spec.task_models)} - {""}
+        names = {name for m in spec.methods for t in spec.task_models for name in spec.models_for(m, t).values()}
         # sample 0 may be answered from the response cache; further samples always ask the model
         self.cached: dict[str, ChatModel] = {}
         self.fresh: dict[str, ChatModel] = {}
@@ -244,8 +246,10 @@ class _Runner:
 
         key = job.key
         models = self.fresh if key.sample > 0 else self.cached
+        roles = self.spec.models_for(key.method, key.task_model)
         return await solve(job.instance, method=key.method, task_model=models[key.task_model],
                            steer_model=models[key.steer_model] if key.steer_model else None,
+                           helpers={role: models[roles[role]] for role in HELPER_ROLES},
                            config=self.spec.steer, executor=self.run_code)
 
 

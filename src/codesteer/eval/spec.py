@@ -9,15 +9,16 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field, fields
-from pathlib import Path
 from typing import Any
 
 from codesteer.steer.config import SteerConfig
-from codesteer.symbench.task import Instance, Task
+from codesteer.steer.roles import HELPER_ROLES, Role, assign, parse_role
+from codesteer.symbench.plan import Selection, SelectionError
+from codesteer.symbench.task import Instance
 
 
 class SpecError(ValueError):
-    """An evaluation spec that cannot run (unknown method, task or level, bad source...)."""
+    """An evaluation or synthesis spec that cannot run (unknown method, task or level, bad source...)."""
 
 
 def as_names(value: Any) -> tuple[str, ...]:
@@ -28,17 +29,19 @@ def as_names(value: Any) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class EvalSpec:
-    """Methods × task models × tasks × instances × samples, and the steering settings.
+    """Methods × task models × tasks × instances × samples, the model roles and the steering settings.
 
     ``steer_model``: the steering model for methods that steer; ``None`` lets them prompt the task
-    model as steerer. ``levels``: complexity levels of generated instances (``paper`` or a ladder
-    step ``"1"``...); ``source``: ``"original:PATH"`` to take the first ``n`` released items of each
-    task instead. Instance ``i`` of a generated task uses seed :func:`instance_seed` (seed, i).
+    model as steerer. ``helpers``: models of the helper roles (``self_check``, ``extractor``,
+    ``summariser``; default: the task model). ``levels``: complexity levels of generated
+    instances (``paper`` or a ladder step ``"1"``...); ``source``: ``"original:PATH"`` to take the
+    first ``n`` released items of each task instead (see :class:`~codesteer.symbench.plan.Selection`).
     """
 
     methods: tuple[str, ...] = ("codesteer",)
     task_models: tuple[str, ...] = ("local",)
     steer_model: str | None = None
+    helpers: dict[str, str] = field(default_factory=dict)
     tasks: str = "all"
     n: int = 10
     levels: tuple[str, ...] = ("paper",)
@@ -63,6 +66,14 @@ class EvalSpec:
             raise SpecError("n and samples must be at least 1")
         if self.source is not None and not self.source.startswith("original:"):
             raise SpecError(f"unknown source {self.source!r}; expected original:PATH")
+        try:
+            helpers = {parse_role(r): m for r, m in self.helpers.items()}
+        except ValueError as exc:
+            raise SpecError(str(exc)) from exc
+        if set(helpers) - set(HELPER_ROLES):
+            raise SpecError(f"helpers are the roles {', '.join(HELPER_ROLES)}; the task and steering models "
+                            "have their own options")
+        object.__setattr__(self, "helpers", dict(sorted(helpers.items())))
         from codesteer.steer.methods import get_method
 
         for method in self.methods:
@@ -71,11 +82,26 @@ class EvalSpec:
             except ValueError as exc:
                 raise SpecError(str(exc)) from exc
 
-    def steer_for(self, method: str, task_model: str) -> str:
-        """The steering model spec a job of ``method`` uses ('' for methods that do not steer)."""
+    def models_for(self, method: str, task_model: str) -> dict[Role, str]:
+        """The model spec of every role a job of ``method`` with ``task_model`` uses."""
         from codesteer.steer.methods import get_method
 
-        return (self.steer_model or task_model) if get_method(method).uses_steer else ""
+        return assign(task_model, steer=self.steer_model, helpers=self.helpers,  # type: ignore[arg-type]
+                      steers=get_method(method).uses_steer)
+
+    def steer_for(self, method: str, task_model: str) -> str:
+        """The steering model spec a job of ``method`` uses ('' for methods that do not steer)."""
+        return self.models_for(method, task_model).get("steer", "")
+
+    def selection(self) -> Selection:
+        return Selection(self.tasks, self.n, self.levels, self.seed, self.source)
+
+    def instances(self) -> tuple[list[Instance], list[str]]:
+        """Every instance the spec covers, and notices for tasks (or levels) that were skipped."""
+        try:
+            return self.selection().instances()
+        except SelectionError as exc:
+            raise SpecError(str(exc)) from exc
 
     def to_dict(self) -> dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -91,61 +117,3 @@ class EvalSpec:
 
     def fingerprint(self) -> str:
         return hashlib.sha256(json.dumps(self.to_dict(), sort_keys=True).encode()).hexdigest()[:16]
-
-
-def instance_seed(seed: int, index: int) -> int:
-    """The generator seed of instance ``index`` of a run seeded ``seed`` (stable everywhere)."""
-    digest = hashlib.sha256(f"codesteer-eval|{seed}|{index}".encode()).digest()
-    return int.from_bytes(digest[:4], "big")
-
-
-def select(spec: EvalSpec) -> list[Task]:
-    from codesteer.symbench.registry import select_tasks
-
-    try:
-        return select_tasks(spec.tasks)
-    except KeyError as exc:
-        raise SpecError(str(exc.args[0])) from exc
-
-
-def plan_instances(spec: EvalSpec) -> tuple[list[Instance], list[str]]:
-    """Every instance the spec covers, and notices for tasks (or levels) that were skipped."""
-    instances: list[Instance] = []
-    notices: list[str] = []
-    root = Path(spec.source.partition(":")[2]).expanduser() if spec.source else None
-    if root is not None and not root.is_dir():
-        raise SpecError(f"released data not found: {root} is not a folder")
-    for task in select(spec):
-        if root is not None:
-            got, note = _released(task, root, spec.n)
-        else:
-            got, note = _generated(task, spec)
-        instances.extend(got)
-        notices.extend(note)
-    return instances, notices
-
-
-def _released(task: Task, root: Path, n: int) -> tuple[list[Instance], list[str]]:
-    from codesteer.symbench.original import load_task
-
-    try:
-        found, failures = load_task(root, task)
-    except NotImplementedError:
-        return [], [f"skipped {task.name}: it has no reader for the released data"]
-    notes = [f"{task.name}: {len(failures)} released item(s) could not be read"] if failures else []
-    if not found:
-        notes.append(f"skipped {task.name}: no released items under {root}")
-    return found[:n], notes
-
-
-def _generated(task: Task, spec: EvalSpec) -> tuple[list[Instance], list[str]]:
-    if not task.has_generator:
-        return [], [f"skipped {task.name}: it has no generator; give --source original:PATH to evaluate it"]
-    out: list[Instance] = []
-    notes: list[str] = []
-    for level in spec.levels:
-        if level not in task.levels:
-            notes.append(f"skipped {task.name} at level {level}: its levels are {', '.join(task.levels)}")
-            continue
-        out.extend(task.generate(instance_seed(spec.seed, i), level=level) for i in range(spec.n))
-    return out, notes

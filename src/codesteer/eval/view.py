@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from codesteer.steer.trajectory import Trajectory
+from codesteer.steer.trajectory import TASK, Trajectory
 
 Kind = Literal["guidance", "reply", "code", "output", "note", "answer", "verdict", "error"]
 
@@ -37,14 +37,14 @@ def sections(t: Trajectory) -> list[Section]:
         if r.code is not None:
             out.append(Section(f"{label} · code", "code", r.code))
         if r.execution is not None:
-            report = r.execution_report or f"{r.execution.get('stdout', '')}{r.execution.get('stderr', '')}"
-            out.append(Section(f"{label} · execution: {r.execution.get('outcome')}", "output", report))
+            report = r.execution_report or f"{r.execution.stdout}{r.execution.stderr}"
+            out.append(Section(f"{label} · execution: {r.execution.outcome}", "output", report))
         if r.symbolic is not None:
-            out.append(Section(f"{label} · symbolic checker", "note", str(r.symbolic.get("summary", ""))))
+            out.append(Section(f"{label} · symbolic checker", "note", r.symbolic.summary))
         if r.self_check is not None:
             out.append(Section(f"{label} · self-answer checker", "note", r.self_check.feedback))
     if not t.rounds:
-        replies = [m for m in t.messages if m.conversation == "task" and m.role == "assistant"]
+        replies = [m for m in t.messages if m.conversation == TASK and m.role == "assistant"]
         out.extend(Section(f"task model reply {i}", "reply", m.content) for i, m in enumerate(replies))
     final = t.final
     if final is not None:
@@ -52,10 +52,12 @@ def sections(t: Trajectory) -> list[Section]:
         out.append(Section(f"final answer{where}", "answer", final.answer if final.answer is not None
                            else "(no answer found)"))
     if t.verdict is not None:
-        mark = "correct" if t.verdict.get("correct") else "wrong"
-        out.append(Section(f"verdict: {mark}", "verdict", str(t.verdict.get("reason", ""))))
+        mark = "correct" if t.verdict.correct else "wrong"
+        out.append(Section(f"verdict: {mark}", "verdict", t.verdict.reason))
     if t.error:
         out.append(Section("error", "error", t.error))
+    if t.judge_error:
+        out.append(Section("judge error", "error", t.judge_error))
     tokens = t.total_tokens
     out.append(Section("totals", "note", f"stop: {t.stop_reason} · {len(t.calls)} model calls · {tokens} tokens · "
                        f"{t.wall_s:.2f} s"))

@@ -10,7 +10,10 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal, TypedDict
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
+
+if TYPE_CHECKING:
+    from codesteer.llm.card import ModelCard
 
 Role = Literal["system", "user", "assistant"]
 
@@ -70,6 +73,8 @@ class ChatModel(ABC):
     """
 
     name: str = "model"
+    #: What the model declares about itself (a checkpoint's ``codesteer.json``), if anything.
+    card: ModelCard | None = None
 
     @abstractmethod
     async def complete(self, messages: Sequence[Message], **params: Any) -> Completion:
@@ -77,3 +82,24 @@ class ChatModel(ABC):
 
     async def aclose(self) -> None:  # noqa: B027 - optional hook, most models hold nothing
         """Release connections or weights held by the model."""
+
+
+class ModelWrapper(ChatModel):
+    """A model that adds behaviour around ``inner`` (a cache, a limit, a seed, a replay table).
+
+    It answers to the inner model's name and card, and closing it closes the inner model.
+    """
+
+    def __init__(self, inner: ChatModel) -> None:
+        self.inner = inner
+        self.name = inner.name
+
+    @property
+    def card(self) -> ModelCard | None:  # type: ignore[override]
+        return self.inner.card
+
+    async def complete(self, messages: Sequence[Message], **params: Any) -> Completion:
+        return await self.inner.complete(messages, **params)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()

@@ -25,7 +25,7 @@ from typing import Any
 
 import platformdirs
 
-from codesteer.llm.base import ChatModel, Completion, Message, ModelError
+from codesteer.llm.base import ChatModel, Completion, Message, ModelError, ModelWrapper
 
 DIR_ENV = "CODESTEER_CACHE_DIR"
 SWITCH_ENV = "CODESTEER_CACHE"
@@ -124,7 +124,7 @@ class ResponseCache:
             db.execute("DELETE FROM responses")
 
 
-class CachedModel(ChatModel):
+class CachedModel(ModelWrapper):
     """Wraps a model: an identical call (model, messages, params) is answered from the cache.
 
     The key uses ``inner.cache_identity`` when the model has one (local models name their
@@ -132,9 +132,8 @@ class CachedModel(ChatModel):
     """
 
     def __init__(self, inner: ChatModel, cache: ResponseCache | None = None) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.cache = cache if cache is not None else ResponseCache()
-        self.name = inner.name
 
     async def complete(self, messages: Sequence[Message], **params: Any) -> Completion:
         identity = getattr(self.inner, "cache_identity", self.inner.name)
@@ -145,6 +144,3 @@ class CachedModel(ChatModel):
         completion = await self.inner.complete(messages, **params)
         await asyncio.to_thread(self.cache.put, key, self.name, completion)
         return completion
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()

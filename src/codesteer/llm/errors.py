@@ -108,5 +108,5 @@ def error_for_status(
     return ModelError(f"{where} answered HTTP {status} for model {model!r}{said}")
 
 
-class SpecError(ModelError):
+class ModelSpecError(ModelError):
     """A model spec string that no provider understands, or options a provider does not take."""

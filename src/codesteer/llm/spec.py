@@ -25,7 +25,7 @@ from typing import Any
 
 from codesteer.llm.base import ChatModel
 from codesteer.llm.cache import CachedModel, cache_enabled
-from codesteer.llm.errors import SpecError
+from codesteer.llm.errors import ModelSpecError
 from codesteer.llm.retry import RetryPolicy
 
 VLLM_URL = "http://127.0.0.1:8000/v1"
@@ -56,7 +56,7 @@ def split_model_url(rest: str, default_url: str | None = None) -> tuple[str, str
     match = _MODEL_AT_URL.match(rest)
     model, url = (match["model"], match["url"]) if match else (rest, default_url)
     if not model.strip():
-        raise SpecError(f"missing model name in {rest!r}")
+        raise ModelSpecError(f"missing model name in {rest!r}")
     return model.strip(), url
 
 
@@ -71,15 +71,15 @@ def load_model(spec: str, *, cache: bool = True, **options: Any) -> ChatModel:
     prefix, _, rest = spec.strip().partition(":")
     provider = PROVIDERS.get(prefix)
     if provider is None:
-        raise SpecError(f"unknown model spec {spec!r}; a spec is one of:\n{_usage()}")
+        raise ModelSpecError(f"unknown model spec {spec!r}; a spec is one of:\n{_usage()}")
     try:
         inspect.signature(provider.build).bind(rest, **options)
     except TypeError as exc:
-        raise SpecError(f"{prefix}: models do not take the options {sorted(options)} ({exc})") from exc
+        raise ModelSpecError(f"{prefix}: models do not take the options {sorted(options)} ({exc})") from exc
     try:
         model = provider.build(rest, **options)
-    except SpecError as exc:
-        raise SpecError(f"bad model spec {spec!r}: {exc}; expected {provider.usage}") from exc
+    except ModelSpecError as exc:
+        raise ModelSpecError(f"bad model spec {spec!r}: {exc}; expected {provider.usage}") from exc
     return CachedModel(model) if cache and cache_enabled() else model
 
 
@@ -131,7 +131,7 @@ def _hf(rest: str, *, threads: int | None = None) -> ChatModel:
     from codesteer.llm.hf import TransformersModel
 
     if not rest:
-        raise SpecError("missing checkpoint path")
+        raise ModelSpecError("missing checkpoint path")
     return TransformersModel(rest, threads=threads)
 
 

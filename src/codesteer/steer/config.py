@@ -7,7 +7,10 @@ it was produced.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from codesteer.steer.roles import Role
 
 SteerStyle = Literal["auto", "finetuned", "prompted"]
 SymbolicVariant = Literal["codesteer", "original"]
@@ -47,7 +50,7 @@ class SteerConfig:
     prompted_steer_sampling: Sampling = field(default_factory=Sampling)
     #: Sampling of the helper calls: self-answer checker code, answer extractor, summariser.
     helper_sampling: Sampling = field(default_factory=Sampling)
-    #: ``auto`` treats a steering model whose name contains "codesteer" as fine-tuned.
+    #: ``auto``: the style the steering model declares (its checkpoint's card), else ``prompted``.
     steer_style: SteerStyle = "auto"
     sandbox_timeout_s: float = 10.0
     max_execution_output_tokens: int = 2000
@@ -72,6 +75,14 @@ class SteerConfig:
             raise ValueError(f"steer_style must be auto, finetuned or prompted, not {self.steer_style!r}")
         if self.symbolic_checker not in ("codesteer", "original"):
             raise ValueError(f"symbolic_checker must be codesteer or original, not {self.symbolic_checker!r}")
+
+    def sampling(self, role: Role, style: str = "prompted") -> Sampling:
+        """How calls of ``role`` sample (for ``steer``, by the steering ``style``)."""
+        if role == "task":
+            return self.task_sampling
+        if role == "steer":
+            return self.finetuned_steer_sampling if style == "finetuned" else self.prompted_steer_sampling
+        return self.helper_sampling
 
     def with_(self, **changes: Any) -> SteerConfig:
         return replace(self, **changes)

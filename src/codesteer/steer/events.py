@@ -6,7 +6,11 @@ Each event names its round; the CLI prints them, the evaluation harness may log 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from codesteer.steer.trajectory import Conversation
+    from codesteer.symbench.task import Verdict
 
 
 @dataclass(frozen=True)
@@ -23,7 +27,7 @@ class Guidance:
 class Reply:
     round: int
     text: str
-    conversation: str = "task"
+    conversation: Conversation
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ class Final:
     answer: str | None
     channel: str | None
     stop_reason: str
-    verdict: dict[str, Any] | None = None
+    verdict: Verdict | None = None
 
 
 Event = Guidance | Reply | Code | ExecutionDone | CheckerNote | Final

@@ -75,6 +75,15 @@ def render(name: str, **values: str | Rendered) -> Rendered:
     return Rendered(tpl.render(**texts).rstrip("\n"), tuple(origins))
 
 
+#: The templates of what a fine-tuned steering model is shown (the bare steering turns).
+STEERING_TEMPLATES = ("steer_choice", "steer_round", "steer_code_notes", "execution_note")
+
+
+def versions(names: tuple[str, ...] = STEERING_TEMPLATES) -> dict[str, int]:
+    """``name -> version`` of shipped templates (recorded in a trained steering model's card)."""
+    return {name: template(name).version for name in names}
+
+
 def available() -> list[str]:
     """Names of all shipped templates."""
     folder = resources.files("codesteer.steer") / "prompts"

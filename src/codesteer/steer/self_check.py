@@ -7,20 +7,16 @@ model reads. Unlike the original, a failed script is retried with its error show
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from codesteer.steer import events
+from codesteer.steer.context import Run
 from codesteer.steer.extract import first_code
 from codesteer.steer.prompts import render
-from codesteer.steer.trajectory import SelfCheck
-
-if TYPE_CHECKING:
-    from codesteer.steer.engine import Run
+from codesteer.steer.trajectory import Conversation, SelfCheck
 
 
 async def self_check(run: Run, index: int, response: str) -> SelfCheck:
     """Check ``response`` (a reply, with its execution result appended) in round ``index``."""
-    chat = run.helper_chat(f"self_check:{index}")
+    chat = run.chat(Conversation("self_check", str(index)))
     chat.say(render("self_check", question=run.question, response=response), index)
     result = SelfCheck(feedback="The checker wrote no code.")
     for attempt in range(1, run.config.self_check_attempts + 1):
@@ -29,14 +25,14 @@ async def self_check(run: Run, index: int, response: str) -> SelfCheck:
         if code is None:
             problem = "There was no ```python code block in your reply."
         else:
-            execution = await run.execute(code)
-            result.code, result.execution = code, execution.to_dict()
-            result.feedback = run.report(execution)
+            execution = await run.code.execute(code)
+            result.code, result.execution = code, execution
+            result.feedback = run.code.report(execution)
             if execution.ok and execution.stdout.strip():
                 break
             problem = result.feedback if execution.stdout.strip() or not execution.ok else "It printed nothing."
         if attempt < run.config.self_check_attempts:
             chat.say(render("self_check_retry", report=problem), index)
-    run.round(index).self_check = result
-    run.emit(events.CheckerNote(index, "self_answer", result.feedback))
+    run.record.round(index).self_check = result
+    run.record.emit(events.CheckerNote(index, "self_answer", result.feedback))
     return result

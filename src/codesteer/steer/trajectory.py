@@ -1,35 +1,44 @@
-"""``Trajectory``: everything one run of a method did, as plain JSON-round-trippable data.
+"""``Trajectory``: everything one run of a method did, as typed records.
 
-It holds every message of every conversation (the task model's, the steering model's and the
-helper calls', each message with the template and version that produced it), every model call
-with its tokens and latency, each round's guidance, reply, code, execution and checker outputs,
-the final answer with the channel that gave it, the verdict and the totals.
+It holds every message of every conversation (each with the template and version that produced
+it), every model call with its tokens and latency, each round's guidance, reply, code, execution
+and checker findings, the final answer with the channel that gave it, the verdict and the totals.
+Records stay typed in memory (``Execution``, ``SymbolicReport``, ``Instance``, ``Verdict``,
+``Conversation``); JSON exists only at the storage edge: :mod:`codesteer.steer.trajectory_json` writes and reads
+it (and reads what earlier versions wrote).
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from codesteer.llm.base import Message
+from codesteer.sandbox.types import Execution
+from codesteer.steer.config import SteerConfig
+from codesteer.steer.conversation import STEER, TASK, Conversation
+from codesteer.steer.profile import SteerProfile
+from codesteer.steer.roles import Role
+from codesteer.steer.symbolic import SymbolicReport
+from codesteer.symbench.task import Instance, Verdict
 
 StopReason = Literal["return_answer", "terminate", "max_rounds", "error", "done"]
+#: Where a final answer was read: the output of the final reply's code, or the reply's text.
+Channel = Literal["executed_output", "reply_text"]
 
-
+__all__ = ["STEER", "TASK", "CallRecord", "Channel", "Conversation", "FinalAnswer", "MessageRecord", "Round",
+           "SelfCheck", "StopReason", "Trajectory"]
 @dataclass
 class MessageRecord:
     """One message of a conversation.
 
-    ``conversation``: ``task``, ``steer`` or a helper's (``self_check:<round>``, ``extract:<channel>``,
-    ``summarise``...). ``templates``: the prompt templates (``name@version``, outermost first)
-    that produced the message; empty for model replies and for text passed on verbatim, like
-    free-form guidance.
+    ``templates``: the prompt templates (``name@version``, outermost first) that produced the
+    message; empty for model replies and for text passed on verbatim, like free-form guidance.
     ``bare``: for a prompted steerer's turns, the text without the instruction header (what a
     fine-tuned steerer is shown; synthesis trains on it).
     """
 
-    conversation: str
+    conversation: Conversation
     role: str
     content: str
     round: int
@@ -41,7 +50,7 @@ class MessageRecord:
 class CallRecord:
     """One model call: who was called, in which conversation and round, and its cost."""
 
-    conversation: str
+    conversation: Conversation
     round: int
     model: str
     params: dict[str, Any]
@@ -58,7 +67,7 @@ class SelfCheck:
 
     feedback: str
     code: str | None = None
-    execution: dict[str, Any] | None = None
+    execution: Execution | None = None
     attempts: int = 0
 
 
@@ -78,9 +87,9 @@ class Round:
     guidance: str | None = None
     reply: str | None = None
     code: str | None = None
-    execution: dict[str, Any] | None = None
+    execution: Execution | None = None
     execution_report: str | None = None
-    symbolic: dict[str, Any] | None = None
+    symbolic: SymbolicReport | None = None
     self_check: SelfCheck | None = None
 
 
@@ -88,43 +97,56 @@ class Round:
 class FinalAnswer:
     """The answer read at the end.
 
-    ``channel``: ``executed_output`` (stdout of the final reply's code) or ``reply_text``;
+    ``channel``: where ``answer`` was read (the accepted channel when the verdict is correct);
     ``extractor``: ``deterministic`` (a ``<<<...>>>`` block) or ``model`` (the model-based
-    fallback); both ``None`` when no answer was found.
+    fallback); ``None`` when no answer was found, or when a task that needs no wrapper had its
+    judge read the channel's raw text.
     """
 
     answer: str | None
-    channel: str | None
+    channel: Channel | None
     extractor: str | None
     reply: str | None
     executed_output: str | None = None
-    execution: dict[str, Any] | None = None
+    execution: Execution | None = None
 
 
 @dataclass
 class Trajectory:
+    """One run. ``models``: the model of each role that took part (role -> model name);
+    ``judge_error``: the judge crashed on this run's answer (an error of the job, not a wrong answer)."""
+
     method: str
     question: str
-    config: dict[str, Any]
-    task_model: str
-    steer_model: str | None = None
-    steer_style: str | None = None
-    instance: dict[str, Any] | None = None
+    config: SteerConfig
+    models: dict[Role, str]
+    steering: SteerProfile | None = None
+    instance: Instance | None = None
     messages: list[MessageRecord] = field(default_factory=list)
     calls: list[CallRecord] = field(default_factory=list)
     rounds: list[Round] = field(default_factory=list)
     final: FinalAnswer | None = None
-    verdict: dict[str, Any] | None = None
+    verdict: Verdict | None = None
     malformed_steer_outputs: int = 0
     stop_reason: StopReason = "done"
     error: str | None = None
+    judge_error: str | None = None
     wall_s: float = 0.0
 
-    def conversation(self, name: str, *, bare: bool = False) -> list[Message]:
+    @property
+    def task_model(self) -> str:
+        return self.models["task"]
+
+    @property
+    def steer_model(self) -> str | None:
+        return self.models.get("steer")
+
+    def conversation(self, which: Conversation | str, *, bare: bool = False) -> list[Message]:
         """The messages of one conversation as chat messages (``bare``: headers stripped)."""
+        wanted = Conversation.parse(which)
         out: list[Message] = []
         for m in self.messages:
-            if m.conversation == name:
+            if m.conversation == wanted:
                 content = m.bare if bare and m.bare is not None else m.content
                 out.append({"role": m.role, "content": content})  # type: ignore[typeddict-item]
         return out
@@ -133,8 +155,8 @@ class Trajectory:
         """Tokens, calls and latency per conversation kind (``task``, ``steer``, helpers)."""
         out: dict[str, dict[str, float]] = {}
         for call in self.calls:
-            kind = call.conversation.split(":")[0]
-            t = out.setdefault(kind, {"calls": 0, "prompt_tokens": 0, "completion_tokens": 0, "latency_s": 0.0})
+            t = out.setdefault(call.conversation.kind,
+                               {"calls": 0, "prompt_tokens": 0, "completion_tokens": 0, "latency_s": 0.0})
             t["calls"] += 1
             t["prompt_tokens"] += call.prompt_tokens
             t["completion_tokens"] += call.completion_tokens
@@ -147,35 +169,12 @@ class Trajectory:
 
     @property
     def correct(self) -> bool | None:
-        return None if self.verdict is None else bool(self.verdict["correct"])
+        return None if self.verdict is None else self.verdict.correct
 
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["totals"] = self.totals()
-        data["total_tokens"] = self.total_tokens
-        return data
+    @property
+    def accepted_channel(self) -> Channel | None:
+        """The channel whose answer the judge accepted (``None`` unless correct)."""
+        return self.final.channel if self.correct and self.final is not None else None
 
-    def to_json(self, **kwargs: Any) -> str:
-        return json.dumps(self.to_dict(), **kwargs)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Trajectory:
-        known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in data.items() if k in known}
-        values["messages"] = [MessageRecord(**m) for m in data.get("messages", [])]
-        values["calls"] = [CallRecord(**c) for c in data.get("calls", [])]
-        values["rounds"] = [_round(r) for r in data.get("rounds", [])]
-        if data.get("final") is not None:
-            values["final"] = FinalAnswer(**data["final"])
-        return cls(**values)
-
-    @classmethod
-    def from_json(cls, text: str) -> Trajectory:
-        return cls.from_dict(json.loads(text))
-
-
-def _round(data: dict[str, Any]) -> Round:
-    values = dict(data)
-    if values.get("self_check") is not None:
-        values["self_check"] = SelfCheck(**values["self_check"])
-    return Round(**values)
+    def round_at(self, index: int) -> Round | None:
+        return next((r for r in self.rounds if r.index == index), None)

@@ -13,3 +13,7 @@ class NoSolutionError(ValueError):
 
 class ExternalDataError(RuntimeError):
     """An external dataset (BBH, GSM-Hard, MATH) could not be loaded; the message says what to do."""
+
+
+class JudgeError(RuntimeError):
+    """A task's judge failed on an answer (a bug in the judge, never a wrong answer)."""

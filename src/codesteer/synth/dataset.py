@@ -6,19 +6,19 @@ again with other settings (``keep``, ``min_gap``...) without a model call.
 
 from __future__ import annotations
 
-from pathlib import Path as FsPath
+from pathlib import Path
 
 from codesteer.eval.store import RunStore, StoreError
 from codesteer.steer.trajectory import Trajectory
 from codesteer.synth.sft import SftRecord, select
 from codesteer.synth.spec import SynthSpec
-from codesteer.synth.tree import Pair, Path, decode, failed_pairs, is_root, tree_pairs
+from codesteer.synth.tree import BranchPath, Pair, failed_pairs, rollout_of, tree_pairs
 
-#: (task, instance id) -> sample number -> rollout
-Rollouts = dict[tuple[str, str], dict[int, Trajectory]]
+#: (task, instance id) -> (root sample, branch path) -> rollout
+Rollouts = dict[tuple[str, str], dict[tuple[int, BranchPath], Trajectory]]
 
 
-def open_run(out: str | FsPath) -> tuple[SynthSpec, Rollouts]:
+def open_run(out: str | Path) -> tuple[SynthSpec, Rollouts]:
     """The spec and every stored rollout of a synthesis directory (``StoreError`` if it is none)."""
     with RunStore(out, create=False) as store:
         config = store.config()
@@ -26,13 +26,14 @@ def open_run(out: str | FsPath) -> tuple[SynthSpec, Rollouts]:
             raise StoreError(f"{out} holds no synthesis run")
         rollouts: Rollouts = {}
         for row, t in store.iter_trajectories():
-            rollouts.setdefault((row.key.task, row.key.instance_id), {})[row.key.sample] = t
+            where = rollout_of(row.key.sample, row.key.branch)
+            rollouts.setdefault((row.key.task, row.key.instance_id), {})[where] = t
     return SynthSpec.from_dict(config), rollouts
 
 
 def sft_records(rollouts: Rollouts, *, keep: int = 1, clean: bool = True, per_task: int | None = None) -> list[SftRecord]:
     """SFT records of every root rollout (see :mod:`codesteer.synth.sft`)."""
-    roots = ((sample, t) for samples in rollouts.values() for sample, t in sorted(samples.items()) if is_root(sample))
+    roots = ((sample, t) for samples in rollouts.values() for (sample, path), t in sorted(samples.items()) if not path)
     return select(roots, keep=keep, clean=clean, per_task=per_task)
 
 
@@ -43,6 +44,6 @@ def pairs(spec: SynthSpec, rollouts: Rollouts, *, min_gap: float = 0.0) -> list[
     derive = failed_pairs if spec.mode == "failed" else tree_pairs
     out: list[Pair] = []
     for (task, instance_id), samples in sorted(rollouts.items()):
-        tree: dict[Path, Trajectory] = {decode(s): t for s, t in samples.items() if s == 0 or not is_root(s)}
+        tree: dict[BranchPath, Trajectory] = {path: t for (sample, path), t in samples.items() if sample == 0}
         out.extend(derive(tree, task, instance_id, min_gap))
     return out

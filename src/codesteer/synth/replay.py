@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from codesteer.llm.base import ChatModel, Completion, Message
+from codesteer.llm.base import ChatModel, Completion, Message, ModelWrapper
 from codesteer.sandbox.types import Execution, SandboxConfig
-from codesteer.steer.execution import Executor
-from codesteer.steer.trajectory import Trajectory
+from codesteer.steer.code_runner import Executor
+from codesteer.steer.trajectory import STEER, Conversation, Trajectory
 
 Key = tuple[tuple[str, str], ...]
 
@@ -24,21 +24,23 @@ def _key(messages: Sequence[Message]) -> Key:
     return tuple((m["role"], m["content"]) for m in messages)
 
 
-class SeededModel(ChatModel):
+class SeededModel(ModelWrapper):
     """Adds ``seed`` to every call, so samples of one prompt differ (and cache separately)."""
 
     def __init__(self, inner: ChatModel, seed: int) -> None:
-        self.inner, self.seed, self.name = inner, seed, inner.name
+        super().__init__(inner)
+        self.seed = seed
 
     async def complete(self, messages: Sequence[Message], **params: Any) -> Completion:
         return await self.inner.complete(messages, **{**params, "seed": self.seed})
 
 
-class ReplayModel(ChatModel):
+class ReplayModel(ModelWrapper):
     """Answers recorded conversations from a table; asks ``inner`` for anything else."""
 
     def __init__(self, inner: ChatModel, table: dict[Key, str]) -> None:
-        self.inner, self.table, self.name = inner, table, inner.name
+        super().__init__(inner)
+        self.table = table
 
     async def complete(self, messages: Sequence[Message], **params: Any) -> Completion:
         text = self.table.get(_key(messages))
@@ -47,8 +49,8 @@ class ReplayModel(ChatModel):
         return Completion(text=text, model=self.inner.name, finish_reason="stop", cached=True)
 
 
-def recorded(t: Trajectory, before_round: int, conversations: tuple[str, ...] | None = None,
-             exclude: tuple[str, ...] = ()) -> dict[Key, str]:
+def recorded(t: Trajectory, before_round: int, conversations: tuple[Conversation, ...] | None = None,
+             exclude: tuple[Conversation, ...] = ()) -> dict[Key, str]:
     """Every assistant turn of ``t`` in rounds ``0 .. before_round-1``, keyed by what preceded it."""
     names = {m.conversation for m in t.messages}
     table: dict[Key, str] = {}
@@ -70,9 +72,9 @@ def replay_executor(t: Trajectory, before_round: int, executor: Executor) -> Exe
         if r.index >= before_round:
             continue
         if r.code is not None and r.execution is not None:
-            known[r.code] = Execution.from_dict(r.execution)
+            known[r.code] = r.execution
         if r.self_check and r.self_check.code is not None and r.self_check.execution is not None:
-            known[r.self_check.code] = Execution.from_dict(r.self_check.execution)
+            known[r.self_check.code] = r.self_check.execution
 
     async def run(code: str, *, config: SandboxConfig) -> Execution:
         return known[code] if code in known else await executor(code, config=config)
@@ -84,7 +86,7 @@ def branch_models(parent: Trajectory, k: int, task: ChatModel, steer: ChatModel,
                   executor: Executor) -> tuple[ChatModel, ChatModel, Executor]:
     """Task model, steering model and executor of a rollout branching from ``parent`` at round ``k``."""
     return (
-        ReplayModel(task, recorded(parent, k, exclude=("steer",))),
-        ReplayModel(steer, recorded(parent, k, conversations=("steer",))),
+        ReplayModel(task, recorded(parent, k, exclude=(STEER,))),
+        ReplayModel(steer, recorded(parent, k, conversations=(STEER,))),
         replay_executor(parent, k, executor),
     )

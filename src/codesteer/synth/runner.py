@@ -21,30 +21,32 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path as FsPath
+from pathlib import Path
 
 from codesteer.eval.limits import Limits
 from codesteer.eval.runner import Job, JobResult, ModelFactory, default_factory, run_jobs
 from codesteer.eval.store import JobKey, RunStore
 from codesteer.llm.base import ChatModel
-from codesteer.steer.execution import Executor, default_executor
+from codesteer.steer.code_runner import Executor, default_executor
 from codesteer.steer.trajectory import Trajectory
 from codesteer.symbench.task import Instance
 from codesteer.synth.replay import SeededModel, branch_models
 from codesteer.synth.spec import SynthSpec, rollout_seed
-from codesteer.synth.tree import Path, branches, encode
+from codesteer.synth.tree import BranchPath, branch_text, branches, rollout_of
+
+#: A stored rollout's place: task, instance id, root sample, branch path.
+Place = tuple[str, str, int, BranchPath]
 
 
 @dataclass(frozen=True)
 class Budget:
-    """Most model calls and tokens (prompt + completion) the run directory may have spent."""
+    """Most model calls and tokens (prompt + completion) the run directory may have spent in all."""
 
-    max_calls: int | None = None
-    max_tokens: int | None = None
+    calls: int | None = None
+    tokens: int | None = None
 
     def reached(self, calls: int, tokens: int) -> bool:
-        return (self.max_calls is not None and calls >= self.max_calls) or (
-            self.max_tokens is not None and tokens >= self.max_tokens)
+        return (self.calls is not None and calls >= self.calls) or (self.tokens is not None and tokens >= self.tokens)
 
 
 def spent(t: Trajectory) -> tuple[int, int]:
@@ -59,18 +61,18 @@ class Rollout:
 
     instance: Instance
     sample: int
-    path: Path = ()
+    path: BranchPath = ()
 
     @property
-    def number(self) -> int:
-        """Its ``sample`` in the store: the root sample, or the branch code."""
-        return encode(self.path) if self.path else self.sample
+    def place(self) -> Place:
+        return self.instance.task, self.instance.id, self.sample, self.path
+
+    def parent(self) -> Place:
+        return self.instance.task, self.instance.id, self.sample, self.path[:-1]
 
     def key(self, spec: SynthSpec) -> JobKey:
-        return JobKey("codesteer", spec.task_spec, spec.teacher, self.instance.task, self.instance.id, self.number)
-
-    def parent_number(self) -> int:
-        return encode(self.path[:-1]) if len(self.path) > 1 else self.sample
+        return JobKey("codesteer", spec.task_spec, spec.teacher, self.instance.task, self.instance.id, self.sample,
+                      branch_text(self.path))
 
 
 @dataclass
@@ -82,7 +84,7 @@ class SynthSummary:
     ``calls``/``tokens``: spent by the whole directory.
     """
 
-    out: FsPath
+    out: Path
     stored: int
     ran_now: int
     left: int
@@ -105,14 +107,15 @@ def _roots(spec: SynthSpec, instances: list[Instance]) -> list[Rollout]:
     return [Rollout(inst, s) for inst in instances for s in range(samples)]
 
 
-def load(store: RunStore) -> dict[tuple[str, str, int], Trajectory]:
-    """Every stored rollout by (task, instance id, sample number)."""
-    return {(row.key.task, row.key.instance_id, row.key.sample): t for row, t in store.iter_trajectories()}
+def load(store: RunStore) -> dict[Place, Trajectory]:
+    """Every stored rollout by its place."""
+    return {(row.key.task, row.key.instance_id, *rollout_of(row.key.sample, row.key.branch)): t
+            for row, t in store.iter_trajectories()}
 
 
 async def run_synth_async(
     spec: SynthSpec,
-    out: str | FsPath,
+    out: str | Path,
     *,
     concurrency: int = 4,
     model_concurrency: int | None = None,
@@ -163,14 +166,14 @@ async def run_synth_async(
     finally:
         for m in built.values():
             await m.aclose()
-    return SynthSummary(FsPath(out), stored, pool.ran, pool.left, budget.reached(pool.calls, pool.tokens),
+    return SynthSummary(Path(out), stored, pool.ran, pool.left, budget.reached(pool.calls, pool.tokens),
                         pool.calls, pool.tokens, time.perf_counter() - started, notices)
 
 
 class _Pool:
     """Workers taking rollouts from a queue that grows as parents finish; a budget check before each."""
 
-    def __init__(self, spec: SynthSpec, store: RunStore, done: dict[tuple[str, str, int], Trajectory],
+    def __init__(self, spec: SynthSpec, store: RunStore, done: dict[Place, Trajectory],
                  budget: Budget, on_rollout: Callable[[JobResult], None] | None) -> None:
         self.spec, self.store, self.done, self.budget, self.on_rollout = spec, store, done, budget, on_rollout
         self.calls = self.tokens = self.ran = self.left = 0
@@ -209,7 +212,7 @@ class _Pool:
                 [result] = await run_jobs([job], lambda _job, r=r: self._solve(r, models, executor), self.store,
                                           concurrency=1, run_id=run_id, on_result=self.on_rollout)
                 t = result.trajectory
-                self.done[(r.instance.task, r.instance.id, r.number)] = t
+                self.done[r.place] = t
                 self._spend(t)
                 self.ran += 1
                 for child in _children(self.spec, r, t):
@@ -224,21 +227,21 @@ class _Pool:
 
         spec = self.spec
         task = models[spec.task_spec]
-        steer: ChatModel = SeededModel(models[spec.teacher], rollout_seed(spec.seed, r.instance.id, r.number))
+        steer: ChatModel = SeededModel(models[spec.teacher], rollout_seed(spec.seed, r.instance.id, r.sample, r.path))
         if r.path:
-            parent = self.done[(r.instance.task, r.instance.id, r.parent_number())]
+            parent = self.done[r.parent()]
             task, steer, executor = branch_models(parent, r.path[-1][0], task, steer, executor)
         return await solve(r.instance, method="codesteer", task_model=task, steer_model=steer,
                            config=spec.steer, executor=executor)
 
 
-def _pending(spec: SynthSpec, roots: list[Rollout], done: Mapping[tuple[str, str, int], Trajectory]) -> list[Rollout]:
+def _pending(spec: SynthSpec, roots: list[Rollout], done: Mapping[Place, Trajectory]) -> list[Rollout]:
     """Planned rollouts not stored yet: roots, and branches of stored rollouts (breadth first)."""
     out: list[Rollout] = []
     todo = deque(roots)
     while todo:
         r = todo.popleft()
-        t = done.get((r.instance.task, r.instance.id, r.number))
+        t = done.get(r.place)
         if t is None:
             out.append(r)
         else:
@@ -246,6 +249,6 @@ def _pending(spec: SynthSpec, roots: list[Rollout], done: Mapping[tuple[str, str
     return out
 
 
-def run_synth(spec: SynthSpec, out: str | FsPath, **options: object) -> SynthSummary:
+def run_synth(spec: SynthSpec, out: str | Path, **options: object) -> SynthSummary:
     """Synchronous :func:`run_synth_async` (same options)."""
     return asyncio.run(run_synth_async(spec, out, **options))  # type: ignore[arg-type]

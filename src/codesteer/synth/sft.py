@@ -25,9 +25,8 @@ from typing import Any
 from codesteer.llm.base import Message
 from codesteer.steer.extract import answer_in
 from codesteer.steer.protocol import STOP_ACTIONS
-from codesteer.steer.trajectory import Trajectory
+from codesteer.steer.trajectory import STEER, Trajectory
 from codesteer.symbench.registry import get_task
-from codesteer.symbench.task import Instance
 from codesteer.synth.tree import prompt_at, rounds, usable
 
 STOP = "<<<Return Answer>>>"
@@ -55,10 +54,10 @@ def first_correct_round(t: Trajectory) -> int | None:
     """The first round whose reply the judge accepts (either channel's wrapped answer)."""
     if t.instance is None:
         return None
-    instance = Instance.from_dict(t.instance)
+    instance = t.instance
     task = get_task(instance.task)
     for r in sorted(t.rounds, key=lambda r: r.index):
-        stdout = (r.execution or {}).get("stdout")
+        stdout = r.execution.stdout if r.execution else None
         for text in (stdout, r.reply):
             answer = answer_in(text)
             if answer is not None and task.judge(instance, f"<<<{answer}>>>").correct:
@@ -68,7 +67,7 @@ def first_correct_round(t: Trajectory) -> int | None:
 
 def conversation(t: Trajectory, clean: bool) -> list[Message]:
     """The rollout's bare steering conversation, cut after the first correct reply if ``clean``."""
-    messages = t.conversation("steer", bare=True)
+    messages = t.conversation(STEER, bare=True)
     if not clean:
         return messages
     first = first_correct_round(t)
@@ -96,8 +95,7 @@ def select(rollouts: Iterable[tuple[int, Trajectory]], *, keep: int = 1, clean: 
     for sample, t in rollouts:
         if not usable(t) or not t.correct or t.instance is None:
             continue
-        inst = t.instance
-        record = SftRecord(inst["task"], inst["id"], sample, first_choice(t), conversation(t, clean))
+        record = SftRecord(t.instance.task, t.instance.id, sample, first_choice(t), conversation(t, clean))
         by_instance.setdefault((record.task, record.instance_id), []).append(record)
     seen: set[str] = set()
     by_task: dict[str, list[SftRecord]] = {}

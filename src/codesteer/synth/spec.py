@@ -12,20 +12,18 @@ import hashlib
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
-from codesteer.eval.spec import EvalSpec, SpecError, as_names, plan_instances
+from codesteer.eval.spec import SpecError, as_names
 from codesteer.steer.config import Sampling, SteerConfig
+from codesteer.symbench.plan import Selection, SelectionError
 from codesteer.symbench.task import Instance
+from codesteer.synth.tree import BranchPath, branch_text
 
 Kind = Literal["sft", "dpo"]
 Mode = Literal["tree", "failed"]
 
-#: Branch paths are stored as decimal digits (round, sibling), so both stay below ten.
-MAX_DIGIT = 9
 #: Default instance seed: evaluation defaults to seed 0, so default training data never holds
 #: the default test instances.
 TRAINING_SEED = 1000
-#: Root sample numbers stay below the smallest branch code (100).
-MAX_SAMPLES = 99
 
 
 def teacher_config(max_rounds: int = 5, temperature: float = 1.0, max_tokens: int | None = None,
@@ -41,7 +39,7 @@ def teacher_config(max_rounds: int = 5, temperature: float = 1.0, max_tokens: in
 class SynthSpec:
     """Teacher, task model, instances and the branching shape of a synthesis run.
 
-    Instances are planned as evaluation plans them (:func:`codesteer.eval.spec.plan_instances`)
+    Instances are planned as evaluation plans them (:class:`~codesteer.symbench.plan.Selection`)
     with ``seed``; keep it apart from the seeds you evaluate on.
     ``samples``: rollouts per instance (``sft``; ``dpo`` grows one tree per instance).
     ``width``: guidances per branch point in ``tree`` mode (the existing one included);
@@ -69,16 +67,14 @@ class SynthSpec:
             raise SpecError(f"kind must be sft or dpo, not {self.kind!r}")
         if self.mode not in ("tree", "failed"):
             raise SpecError(f"mode must be tree or failed, not {self.mode!r}")
-        if not 1 <= self.samples <= MAX_SAMPLES:
-            raise SpecError(f"samples must be between 1 and {MAX_SAMPLES}")
-        if not 2 <= self.width <= MAX_DIGIT + 1:
-            raise SpecError(f"width must be between 2 and {MAX_DIGIT + 1}")
-        if not 1 <= self.resamples <= MAX_DIGIT:
-            raise SpecError(f"resamples must be between 1 and {MAX_DIGIT}")
+        if self.samples < 1:
+            raise SpecError("samples must be at least 1")
+        if self.width < 2:
+            raise SpecError("width must be at least 2 (the existing guidance and one alternative)")
+        if self.resamples < 1:
+            raise SpecError("resamples must be at least 1")
         if self.depth < 1:
             raise SpecError("depth must be at least 1")
-        if self.steer.max_rounds > MAX_DIGIT:
-            raise SpecError(f"synthesis supports at most {MAX_DIGIT} rounds")
         if self.n < 1:
             raise SpecError("n must be at least 1")
 
@@ -87,14 +83,12 @@ class SynthSpec:
         """The task model's spec (the teacher's when none is given, as in the paper)."""
         return self.task_model or self.teacher
 
-    def eval_spec(self) -> EvalSpec:
-        """The evaluation spec with the same instances (the runner plans them)."""
-        return EvalSpec(methods=("codesteer",), task_models=(self.task_spec,), steer_model=self.teacher,
-                        tasks=self.tasks, n=self.n, levels=self.levels, seed=self.seed, steer=self.steer)
-
     def instances(self) -> tuple[list[Instance], list[str]]:
         """The instances (and notices of skipped tasks or levels), planned as evaluation does."""
-        return plan_instances(self.eval_spec())
+        try:
+            return Selection(self.tasks, self.n, self.levels, self.seed).instances()
+        except SelectionError as exc:
+            raise SpecError(str(exc)) from exc
 
     def to_dict(self) -> dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -111,7 +105,8 @@ class SynthSpec:
         return replace(self, **changes)
 
 
-def rollout_seed(spec_seed: int, instance_id: str, sample: int) -> int:
+def rollout_seed(spec_seed: int, instance_id: str, sample: int, path: BranchPath = ()) -> int:
     """The steering model's sampling seed of one rollout (distinct per rollout, stable everywhere)."""
-    digest = hashlib.sha256(f"codesteer-synth|{spec_seed}|{instance_id}|{sample}".encode()).digest()
+    where = f"{sample}|{branch_text(path)}" if path else str(sample)
+    digest = hashlib.sha256(f"codesteer-synth|{spec_seed}|{instance_id}|{where}".encode()).digest()
     return int.from_bytes(digest[:4], "big")

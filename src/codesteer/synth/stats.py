@@ -10,7 +10,7 @@ from codesteer.synth.dataset import Rollouts, pairs, sft_records
 from codesteer.synth.runner import spent
 from codesteer.synth.sft import first_choice
 from codesteer.synth.spec import SynthSpec
-from codesteer.synth.tree import is_root, rounds, usable
+from codesteer.synth.tree import rounds, usable
 
 
 def _share(counter: Counter[str]) -> dict[str, float]:
@@ -33,7 +33,7 @@ def summarize(spec: SynthSpec, rollouts: Rollouts, *, keep: int = 1, clean: bool
     for (task, _), samples in rollouts.items():
         row = per.setdefault(task, {"instances": 0, "rollouts": 0, "correct": 0, "errors": 0})
         row["instances"] += 1
-        for sample, t in samples.items():
+        for (_, path), t in samples.items():
             c, n = spent(t)
             calls, tokens = calls + c, tokens + n
             row["rollouts"] += 1
@@ -41,7 +41,7 @@ def summarize(spec: SynthSpec, rollouts: Rollouts, *, keep: int = 1, clean: bool
             row["correct"] += bool(usable(t) and t.correct)
             if usable(t):
                 round_counts[str(rounds(t))] += 1
-                if is_root(sample):
+                if not path:
                     root_choices[first_choice(t)] += 1
     out: dict[str, Any] = {
         "kind": spec.kind, "mode": spec.mode if spec.kind == "dpo" else None,

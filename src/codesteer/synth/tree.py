@@ -5,8 +5,9 @@ its *path*, the branch points that separate it from the instance's root rollout:
 root; ``path + ((k, j),)`` is the ``j``-th alternative sampled at round ``k`` from the rollout
 ``path``: it replays that rollout's rounds ``0 .. k-1`` exactly (same guidance, replies,
 executions and checks) and samples its own guidance from round ``k`` on. In the store a path is
-the job's ``sample`` number ``"1" + digits of k, j``: ``(1, 2), (3, 1)`` is sample 11231; roots
-are samples below 100.
+the job's ``branch`` text, ``k.j`` per branch point joined by ``/``: ``(1, 2), (3, 1)`` is
+``"1.2/3.1"``; a root's is empty. (codesteer 0.1.0 packed paths into the sample number,
+``"1"`` + the digits of each ``k, j``; such rollouts are still read.)
 
 **Rounds.** Round ``k`` is the steering model's ``k``-th output (round 0 is the code/text choice);
 ``n``, a rollout's *rounds*, is the number of steering outputs it made (a stop decision counts:
@@ -41,37 +42,42 @@ from dataclasses import dataclass, field
 from statistics import mean
 
 from codesteer.llm.base import Message
-from codesteer.steer.trajectory import Trajectory
+from codesteer.steer.trajectory import STEER, Trajectory
 
-Path = tuple[tuple[int, int], ...]
+BranchPath = tuple[tuple[int, int], ...]
 #: What a correct leaf at round r is worth before subtracting r.
 CORRECT_BONUS = 15
-#: The smallest branch sample number (``encode(((0, 0),))``); roots are numbered below it.
-FIRST_BRANCH = 100
+#: 0.1.0 stored branches as sample numbers from this one up; roots were numbered below it.
+_LEGACY_FIRST_BRANCH = 100
 
 
-def encode(path: Path) -> int:
-    """The store's sample number of a branch path (``()`` -> the root sample 0)."""
-    return int("1" + "".join(f"{k}{j}" for k, j in path)) if path else 0
+def branch_text(path: BranchPath) -> str:
+    """The store's ``branch`` of a path (``()`` -> ``""``, the root)."""
+    return "/".join(f"{k}.{j}" for k, j in path)
 
 
-def is_root(sample: int) -> bool:
-    """Whether a stored sample number is a root rollout's (not a branch's)."""
-    return sample < FIRST_BRANCH
-
-
-def decode(sample: int) -> Path:
-    """Inverse of :func:`encode` for branch samples; roots decode to ``()``."""
-    if is_root(sample):
+def parse_branch(text: str) -> BranchPath:
+    """Inverse of :func:`branch_text`."""
+    if not text:
         return ()
+    try:
+        return tuple((int(k), int(j)) for k, _, j in (part.partition(".") for part in text.split("/")))
+    except ValueError as exc:
+        raise ValueError(f"not a branch path: {text!r} (expected e.g. 0.1/2.1)") from exc
+
+
+def rollout_of(sample: int, branch: str) -> tuple[int, BranchPath]:
+    """(root sample, path) of a stored rollout, reading 0.1.0's packed sample numbers too."""
+    if branch or sample < _LEGACY_FIRST_BRANCH:
+        return sample, parse_branch(branch)
     digits = str(sample)[1:]
-    return tuple((int(digits[i]), int(digits[i + 1])) for i in range(0, len(digits), 2))
+    return 0, tuple((int(digits[i]), int(digits[i + 1])) for i in range(0, len(digits), 2))
 
 
 # ----- reading a rollout ----------------------------------------------------------------------
 def rounds(t: Trajectory) -> int:
     """How many steering outputs the rollout made (its ``n``)."""
-    return sum(1 for m in t.messages if m.conversation == "steer" and m.role == "assistant")
+    return sum(1 for m in t.messages if m.conversation == STEER and m.role == "assistant")
 
 
 def guidance_at(t: Trajectory, k: int) -> str:
@@ -103,7 +109,7 @@ def usable(t: Trajectory) -> bool:
 
 
 # ----- expansion ------------------------------------------------------------------------------
-def branches(path: Path, t: Trajectory, *, mode: str, width: int, depth: int, resamples: int) -> list[Path]:
+def branches(path: BranchPath, t: Trajectory, *, mode: str, width: int, depth: int, resamples: int) -> list[BranchPath]:
     """The rollouts to sample from ``path`` once it is done (none from an unusable one)."""
     if not usable(t):
         return []
@@ -121,7 +127,7 @@ def branches(path: Path, t: Trajectory, *, mode: str, width: int, depth: int, re
 class Node:
     """One guidance: the rollout that produced it, its round, its text, score and children."""
 
-    path: Path
+    path: BranchPath
     round: int
     guidance: str
     score: float
@@ -146,17 +152,17 @@ class Pair:
         return self.score_chosen - self.score_rejected
 
 
-def build_tree(rollouts: Mapping[Path, Trajectory]) -> list[Node]:
+def build_tree(rollouts: Mapping[BranchPath, Trajectory]) -> list[Node]:
     """The round-0 guidance nodes of one instance's tree (empty without a usable root)."""
     ok = {p: t for p, t in rollouts.items() if usable(t)}
     if () not in ok:
         return []
-    by_branch: dict[tuple[Path, int], list[Path]] = {}
+    by_branch: dict[tuple[BranchPath, int], list[BranchPath]] = {}
     for p in sorted(ok):
         if p:
             by_branch.setdefault((p[:-1], p[-1][0]), []).append(p)
 
-    def node(path: Path, k: int) -> Node:
+    def node(path: BranchPath, k: int) -> Node:
         t = ok[path]
         kids = [node(path, k + 1)] if k + 1 < rounds(t) else []
         kids += [node(c, k + 1) for c in by_branch.get((path, k + 1), [])]
@@ -166,7 +172,7 @@ def build_tree(rollouts: Mapping[Path, Trajectory]) -> list[Node]:
     return [node((), 0)] + [node(c, 0) for c in by_branch.get(((), 0), [])]
 
 
-def _pair(rollouts: Mapping[Path, Trajectory], a: Node, b: Node, task: str, instance_id: str) -> Pair | None:
+def _pair(rollouts: Mapping[BranchPath, Trajectory], a: Node, b: Node, task: str, instance_id: str) -> Pair | None:
     if a.guidance == b.guidance:
         return None
     prompt = prompt_at(rollouts[a.path], a.round)
@@ -175,7 +181,7 @@ def _pair(rollouts: Mapping[Path, Trajectory], a: Node, b: Node, task: str, inst
     return Pair(task, instance_id, a.round, prompt, a.guidance, b.guidance, a.score, b.score)
 
 
-def tree_pairs(rollouts: Mapping[Path, Trajectory], task: str, instance_id: str, min_gap: float) -> list[Pair]:
+def tree_pairs(rollouts: Mapping[BranchPath, Trajectory], task: str, instance_id: str, min_gap: float) -> list[Pair]:
     """Pairs among the siblings of every node, in tree order (tree mode)."""
     out: list[Pair] = []
 
@@ -193,7 +199,7 @@ def tree_pairs(rollouts: Mapping[Path, Trajectory], task: str, instance_id: str,
     return out
 
 
-def failed_pairs(rollouts: Mapping[Path, Trajectory], task: str, instance_id: str, min_gap: float) -> list[Pair]:
+def failed_pairs(rollouts: Mapping[BranchPath, Trajectory], task: str, instance_id: str, min_gap: float) -> list[Pair]:
     """Correct resamples of a failed root against its original step (failed mode)."""
     root = rollouts.get(())
     if root is None or not usable(root) or root.correct:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 from typing import Any
 
 from codesteer.llm.base import ModelError
+from codesteer.llm.card import ModelCard
 from codesteer.llm.local import embedded_model_path
 from codesteer.train.config import ConfigError, ModelSection, TrainConfig
 
@@ -50,7 +52,7 @@ def _torch_dtype(name: str) -> Any:
     return {"bfloat16": torch.bfloat16, "float16": torch.float16, "float32": torch.float32}[name]
 
 
-def load_model(config: TrainConfig, tokenizer: Any, name_or_path: str | None = None) -> Any:
+def load_trainable(config: TrainConfig, tokenizer: Any, name_or_path: str | None = None) -> Any:
     """The model to train: a tiny random Llama, or pretrained weights (4-bit for QLoRA)."""
     import torch
     from transformers import AutoModelForCausalLM, LlamaConfig, LlamaForCausalLM
@@ -107,16 +109,44 @@ def lora_config(config: TrainConfig) -> Any | None:
     )
 
 
-def save_final(model: Any, tokenizer: Any, output_dir: Path, merge: bool) -> Path:
+def steering_card(tokenizer: Any, stage: str, base: str, parent: ModelCard | None = None) -> ModelCard:
+    """What a checkpoint of this run declares: trained on bare steering turns (the ``finetuned``
+    style) in the prompt set of its data; a later stage keeps what its parent checkpoint declared."""
+    from codesteer import __version__
+    from codesteer.steer.prompts import versions
+
+    if parent is not None:
+        return dataclasses.replace(parent, stage=stage, base=base, chat_template=tokenizer.chat_template,
+                                   codesteer_version=__version__)
+    return ModelCard(steer_style="finetuned", prompts="codesteer", templates=versions(),
+                     chat_template=tokenizer.chat_template, stage=stage, base=base, codesteer_version=__version__)
+
+
+def card_callback(card: ModelCard) -> Any:
+    """A Trainer callback writing ``card`` into every checkpoint the Trainer saves."""
+    from transformers import TrainerCallback
+
+    class WriteCard(TrainerCallback):
+        def on_save(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+            folder = Path(args.output_dir) / f"checkpoint-{state.global_step}"
+            if folder.is_dir() and state.is_world_process_zero:
+                card.write(folder)
+
+    return WriteCard()
+
+
+def save_final(model: Any, tokenizer: Any, output_dir: Path, merge: bool, card: ModelCard) -> Path:
     """Save the final checkpoint under ``output_dir/final``: merged full weights when ``merge``.
 
     A merged checkpoint is a plain transformers model folder: ``codesteer`` loads it with
     ``hf:PATH`` and vLLM serves it unchanged. Without merging, a PEFT adapter folder is saved.
+    Either way the folder gets the model card (``codesteer.json``).
     """
     final = output_dir / "final"
     if merge and hasattr(model, "merge_and_unload"):
         model = model.merge_and_unload()
     model.save_pretrained(str(final))
     tokenizer.save_pretrained(str(final))
+    card.write(final)
     log.info("saved final checkpoint to %s", final)
     return final

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 
-class TemplateError(ValueError):
+class ChatTemplateError(ValueError):
     """The chat template does not render conversation prefixes as text prefixes."""
 
 
@@ -37,7 +37,7 @@ def assistant_spans(tokenizer: Any, messages: list[dict[str, str]]) -> tuple[str
         before = _render(tokenizer, messages[:i], generation_prompt=True) if i else ""
         through = _render(tokenizer, messages[: i + 1], generation_prompt=False)
         if not text.startswith(through) or not through.startswith(before):
-            raise TemplateError(
+            raise ChatTemplateError(
                 "the chat template does not render prefixes of a conversation as prefixes of its "
                 "text; use a template with that property (e.g. model.chat_template: llama3)"
             )

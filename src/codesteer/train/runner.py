@@ -15,10 +15,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from codesteer.llm.card import ModelCard, read_card
 from codesteer.llm.hf import is_local_path
 from codesteer.train.config import TrainConfig
 from codesteer.train.data import DataError, load_dpo_records, load_sft_records
-from codesteer.train.modeling import load_model, load_tokenizer, lora_config, save_final
+from codesteer.train.modeling import (
+    card_callback,
+    load_tokenizer,
+    load_trainable,
+    lora_config,
+    save_final,
+    steering_card,
+)
 from codesteer.train.multiturn import tokenize_conversation
 
 log = logging.getLogger(__name__)
@@ -81,12 +89,13 @@ def _last_checkpoint(output_dir: Path) -> str | None:
     return get_last_checkpoint(str(output_dir)) if output_dir.is_dir() else None
 
 
-def _train(trainer: Any, config: TrainConfig, tokenizer: Any, output_dir: Path) -> TrainResult:
+def _train(trainer: Any, config: TrainConfig, tokenizer: Any, output_dir: Path, card: ModelCard) -> TrainResult:
     resume = _last_checkpoint(output_dir)
     if resume:
         log.info("resuming from %s", resume)
+    trainer.add_callback(card_callback(card))
     trainer.train(resume_from_checkpoint=resume)
-    final = save_final(trainer.model, tokenizer, output_dir, config.finetuning.merge_after_training)
+    final = save_final(trainer.model, tokenizer, output_dir, config.finetuning.merge_after_training, card)
     return TrainResult(output_dir, final, list(trainer.state.log_history), resume)
 
 
@@ -107,14 +116,15 @@ def run_sft(config: TrainConfig, data: str | Path, output_dir: str | Path | None
     train, evaluation = _split(Dataset.from_list(rows), config.training.val_size, config.training.seed)
     args = _arguments(config, SFTConfig, out, evaluation is not None, packing=False)
     trainer = SFTTrainer(
-        model=load_model(config, tokenizer),
+        model=load_trainable(config, tokenizer),
         args=args,
         train_dataset=train,
         eval_dataset=evaluation,
         processing_class=tokenizer,
         peft_config=lora_config(config),
     )
-    return _train(trainer, config, tokenizer, out)
+    card = steering_card(tokenizer, "sft", config.model.name_or_path or "tiny")
+    return _train(trainer, config, tokenizer, out, card)
 
 
 def run_dpo(
@@ -142,12 +152,13 @@ def run_dpo(
     )
     peft = lora_config(config)
     trainer = DPOTrainer(
-        model=load_model(config, tokenizer),
-        ref_model=None if peft is not None else load_model(config, tokenizer),
+        model=load_trainable(config, tokenizer),
+        ref_model=None if peft is not None else load_trainable(config, tokenizer),
         args=args,
         train_dataset=train,
         eval_dataset=evaluation,
         processing_class=tokenizer,
         peft_config=peft,
     )
-    return _train(trainer, config, tokenizer, out)
+    card = steering_card(tokenizer, "dpo", source, read_card(source) if Path(source).expanduser().exists() else None)
+    return _train(trainer, config, tokenizer, out, card)

@@ -1,7 +1,8 @@
-"""One registry of methods: a module here defining ``METHOD = Method(...)`` adds a method.
+"""One registry of methods: a module here defining ``METHODS = [Method(...), ...]`` adds methods.
 
 Every module not starting with ``_`` is imported on first use; helpers shared by several
-methods live in ``_shared.py``.
+methods live in ``_shared.py``. A method sees only the :class:`~codesteer.steer.context.Run`
+it is given and returns an :class:`~codesteer.steer.context.Ending`.
 """
 
 from __future__ import annotations
@@ -10,10 +11,8 @@ import importlib
 import pkgutil
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from codesteer.steer.engine import Ending, Run
+from codesteer.steer.context import Ending, Run
 
 
 @dataclass(frozen=True)
@@ -34,8 +33,10 @@ def _load() -> dict[str, Method]:
     if not _METHODS:
         for module in pkgutil.iter_modules(__path__):
             if not module.name.startswith("_"):
-                method = importlib.import_module(f"{__name__}.{module.name}").METHOD
-                _METHODS[method.name] = method
+                for method in importlib.import_module(f"{__name__}.{module.name}").METHODS:
+                    if method.name in _METHODS:
+                        raise ValueError(f"two methods named {method.name!r}")
+                    _METHODS[method.name] = method
     return _METHODS
 
 

@@ -20,18 +20,19 @@ turn. The task model keeps its whole conversation; it sees execution output only
 from __future__ import annotations
 
 from codesteer.steer import protocol
-from codesteer.steer.engine import Chat, Ending, Run
+from codesteer.steer.chat import Chat
+from codesteer.steer.context import Ending, Run
 from codesteer.steer.methods import Method
-from codesteer.steer.methods._shared import record_decision
 from codesteer.steer.prompts import Rendered, render
 from codesteer.steer.self_check import self_check
+from codesteer.steer.trajectory import STEER, TASK
 
 
 async def _steer(r: Run, chat: Chat, index: int) -> protocol.Decision:
     """Ask the steering model for round ``index``'s decision; record it."""
     out = await chat.answer(index)
     decision = protocol.parse(out, opening=index == 0)
-    record_decision(r, index, out, decision)
+    r.record.decision(index, out, decision)
     return decision
 
 
@@ -43,28 +44,32 @@ def _instruction(decision: protocol.Decision) -> Rendered | str:
     return decision.guidance
 
 
+def _text(instruction: Rendered | str) -> str:
+    return instruction.text if isinstance(instruction, Rendered) else instruction
+
+
 async def _review(r: Run, index: int, reply: str) -> tuple[Rendered, str | None]:
     """Run and check round ``index``'s reply; the steering turn body and the execution report."""
-    ran = await r.run_code(index, reply)
-    rnd = r.round(index)
-    seen = render("execution_note", report=ran[1]) if ran else None
+    ran = await r.code.run_reply(index, reply)
+    rnd = r.record.round(index)
+    seen = render("execution_note", report=ran.report) if ran else None
     augmented = f"{reply}\n\n{seen.text}" if seen else reply
     checker = (await self_check(r, index, augmented)).feedback if r.config.self_check else "(checker disabled)"
-    notes = render("steer_code_notes", summary=rnd.symbolic["summary"]) if rnd.symbolic else ""
+    notes = render("steer_code_notes", summary=rnd.symbolic.summary) if rnd.symbolic else ""
     body = render("steer_round", reply=augmented, checker=checker, code_notes=notes)
-    return body, ran[1] if ran else None
+    return body, ran.report if ran else None
 
 
 async def run(r: Run) -> Ending:
-    steer, task = r.steer_chat(), r.task_chat()
-    prompted = r.steer_style == "prompted"
+    steer, task = r.chat(STEER), r.chat(TASK)
+    prompted = r.profile is None or r.profile.style == "prompted"
     steer.say(render("steer_choice", question=r.question), 0)
     decision = await _steer(r, steer, 0)
     instruction = _instruction(decision)
-    r.round(0).guidance = instruction.text if isinstance(instruction, Rendered) else instruction
+    r.record.round(0).guidance = _text(instruction)
     task.say(render("task_opening", instruction=instruction, question=r.question), 0)
     reply = await task.answer(0)
-    r.record_reply(0, reply)
+    r.record.reply(0, reply)
     for index in range(1, r.config.max_rounds + 1):
         body, executed = await _review(r, index - 1, reply)
         if prompted:
@@ -76,13 +81,14 @@ async def run(r: Run) -> Ending:
         if decision.action in protocol.STOP_ACTIONS:
             return Ending(reply, decision.action)  # type: ignore[arg-type]
         instruction = _instruction(decision)
-        r.round(index).guidance = instruction.text if isinstance(instruction, Rendered) else instruction
+        r.record.round(index).guidance = _text(instruction)
         if r.config.show_execution_to_task_model and executed is not None:
             instruction = render("task_execution", report=executed, instruction=instruction)
         task.say(instruction, index)
         reply = await task.answer(index)
-        r.record_reply(index, reply)
+        r.record.reply(index, reply)
     return Ending(reply, "max_rounds")
 
 
-METHOD = Method("codesteer", "CodeSteer: a steering model guides code/text choices over several rounds.", run, uses_steer=True)
+METHODS = [Method("codesteer", "CodeSteer: a steering model guides code/text choices over several rounds.", run,
+                  uses_steer=True)]

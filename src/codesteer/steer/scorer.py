@@ -1,0 +1,121 @@
+"""The scorer: reads the final answer of a method's :class:`Ending` and judges it.
+
+Kept apart from the methods (which only decide *when* they are done) so that every method is
+scored the same way, and so that an evaluation harness can score a trajectory without knowing
+how it was produced.
+
+**Reading.** Two channels, in order: the output of the final reply's first code block
+(``executed_output``) and the reply's text (``reply_text``). A channel's answer is its last
+``<<<...>>>`` block. With none in either channel and ``SteerConfig.model_extractor`` on, the
+extractor role reads one (``extract`` conversations).
+
+**Judging** (given a SymBench instance): each channel's answer is judged and the first accepted
+one wins (the paper's either-channel rule). Without any wrapped answer (a few tasks do not
+require the wrapper), the channels' raw texts go to the judge. A judge that crashes
+(:class:`~codesteer.symbench.errors.JudgeError`) is an error of the job, never a wrong answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from codesteer.llm.base import ModelError
+from codesteer.steer.context import Ending, Run
+from codesteer.steer.extract import answer_in, first_code
+from codesteer.steer.prompts import render
+from codesteer.steer.trajectory import Channel, Conversation, FinalAnswer
+from codesteer.symbench.errors import JudgeError
+from codesteer.symbench.task import Instance, Verdict
+
+#: Judges a reply text against an instance (raises ``JudgeError`` when the judge itself fails).
+Judge = Callable[[Instance, str], Awaitable[Verdict]]
+
+
+async def judge_inline(instance: Instance, text: str) -> Verdict:
+    """The instance's task judge, called in this process."""
+    from codesteer.symbench.registry import get_task
+
+    return get_task(instance.task).judge(instance, text)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """An answer found in a channel, and how it was found."""
+
+    channel: Channel
+    answer: str
+    text: str
+    #: ``deterministic`` (a wrapped answer), ``model`` (the extractor role), ``None`` (the judge read the raw text)
+    extractor: str | None = "deterministic"
+
+
+@dataclass(frozen=True)
+class Score:
+    """What the scorer concluded. ``error``: the model extractor failed; ``judge_error``: the judge did."""
+
+    final: FinalAnswer
+    verdict: Verdict | None = None
+    error: str | None = None
+    judge_error: str | None = None
+
+
+class Scorer:
+    def __init__(self, run: Run, instance: Instance | None, judge: Judge = judge_inline) -> None:
+        self.run, self.instance, self.judge = run, instance, judge
+
+    async def score(self, ending: Ending) -> Score:
+        reply, execution = ending.reply, ending.executed
+        if execution is None and ending.run_reply_code and reply:
+            code = first_code(reply)
+            execution = await self.run.code.execute(code) if code else None
+        output = execution.stdout if execution else None
+        channels: list[tuple[Channel, str | None]] = [("executed_output", output), ("reply_text", reply)]
+        readings = [Reading(ch, answer, text) for ch, text in channels if (answer := answer_in(text))]
+        error = None
+        if not readings and self.run.config.model_extractor:
+            readings, error = await self._extract(channels)
+        chosen = readings[0] if readings else None
+        verdict = judge_error = None
+        if self.instance is not None:
+            try:
+                verdict, accepted = await self._judge(readings, channels)
+            except JudgeError as exc:
+                judge_error = str(exc)
+            else:
+                chosen = accepted or chosen
+        final = FinalAnswer(chosen.answer if chosen else None, chosen.channel if chosen else None,
+                            chosen.extractor if chosen else None, reply, output, execution)
+        return Score(final, verdict, error, judge_error)
+
+    async def _judge(self, readings: list[Reading], channels: list[tuple[Channel, str | None]]
+                     ) -> tuple[Verdict, Reading | None]:
+        """The verdict, and the reading it accepted (``None`` when none was accepted)."""
+        assert self.instance is not None
+        if readings:
+            judged = [(r, await self.judge(self.instance, f"<<<{r.answer}>>>")) for r in readings]
+        else:
+            judged = []
+            for ch, text in channels:
+                if text:
+                    v = await self.judge(self.instance, text)
+                    judged.append((Reading(ch, v.answer or "", text, None), v))
+        if not judged:
+            return await self.judge(self.instance, ""), None
+        accepted = next(((r, v) for r, v in judged if v.correct), None)
+        return (accepted[1], accepted[0]) if accepted else (judged[0][1], None)
+
+    async def _extract(self, channels: list[tuple[Channel, str | None]]) -> tuple[list[Reading], str | None]:
+        for channel, text in channels:
+            if not text or not text.strip():
+                continue
+            chat = self.run.chat(Conversation("extract", channel))
+            chat.say(render("extract_answer", question=self.run.question, text=text), -1)
+            try:
+                answer = answer_in(await chat.answer(-1))
+            except ModelError as exc:
+                return [], f"answer extractor failed: {exc}"
+            if answer:
+                return [Reading(channel, answer, text, "model")], None
+        return [], None
+
