@@ -9,6 +9,11 @@ import typer
 
 from codesteer.cli._common import fail
 
+DATA_HELP = ("Training data: JSONL, a saved datasets folder, a LLaMA-Factory JSON file (alpaca with history, "
+             "sharegpt, or their ranking forms), or hub:REPO:FILE of a Hugging Face dataset.")
+PROMPTS_HELP = ("The prompt set the data is written in, recorded in the checkpoints' cards: codesteer, or "
+                "original for the release's data (then steer with --prompts original:PATH).")
+
 train_app = typer.Typer(
     help="Train the steering model: `sft` on synthesised trajectories, then `dpo` on guidance pairs.",
     no_args_is_help=True,
@@ -34,7 +39,8 @@ def _description(path: Path) -> str:
     return " ".join(lines)
 
 
-def _run(stage: str, config: str, data: Path, output_dir: Path | None, from_checkpoint: Path | None) -> None:
+def _run(stage: str, config: str, data: str, output_dir: Path | None, from_checkpoint: Path | None,
+         prompts: str) -> None:
     try:
         from codesteer.train.config import ConfigError, load_config
         from codesteer.train.data import DataError
@@ -44,10 +50,12 @@ def _run(stage: str, config: str, data: Path, output_dir: Path | None, from_chec
         fail(f"training needs the [train] extra ({exc}); pip install torch==2.13.0 'codesteer[train]'")
     try:
         cfg = load_config(config, stage=stage, output_dir=str(output_dir) if output_dir else None)
+        if prompts not in ("codesteer", "original"):
+            raise ConfigError(f"--prompts is codesteer or original, not {prompts!r}")
         if stage == "sft":
-            result = run_sft(cfg, data)
+            result = run_sft(cfg, data, prompts=prompts)
         else:
-            result = run_dpo(cfg, data, from_checkpoint)
+            result = run_dpo(cfg, data, from_checkpoint, prompts=prompts)
     except (ConfigError, DataError, ChatTemplateError) as exc:
         fail(str(exc))
     losses = result.losses
@@ -62,22 +70,24 @@ def _run(stage: str, config: str, data: Path, output_dir: Path | None, from_chec
 @train_app.command("sft")
 def sft(
     config: str = typer.Option(..., "--config", "-c", help="Shipped config name or YAML path."),
-    data: Path = typer.Option(..., "--data", "-d", help="SFT conversations (JSONL or datasets folder)."),
+    data: str = typer.Option(..., "--data", "-d", help=DATA_HELP),
     output_dir: Path = typer.Option(None, "--output-dir", "-o", help="Override the config's output_dir."),
+    prompts: str = typer.Option("codesteer", "--prompts", help=PROMPTS_HELP),
 ) -> None:
     """Multi-round SFT: loss on every guidance turn of each conversation."""
-    _run("sft", config, data, output_dir, None)
+    _run("sft", config, data, output_dir, None, prompts)
 
 
 @train_app.command("dpo")
 def dpo(
     config: str = typer.Option(..., "--config", "-c", help="Shipped config name or YAML path."),
-    data: Path = typer.Option(..., "--data", "-d", help="DPO pairs (JSONL or datasets folder)."),
+    data: str = typer.Option(..., "--data", "-d", help=DATA_HELP),
     from_checkpoint: Path = typer.Option(..., "--from", help="The SFT checkpoint to start from."),
     output_dir: Path = typer.Option(None, "--output-dir", "-o", help="Override the config's output_dir."),
+    prompts: str = typer.Option("codesteer", "--prompts", help=PROMPTS_HELP),
 ) -> None:
     """DPO on guidance comparison pairs, referenced to the SFT checkpoint."""
-    _run("dpo", config, data, output_dir, from_checkpoint)
+    _run("dpo", config, data, output_dir, from_checkpoint, prompts)
 
 
 def register(app: typer.Typer) -> None:

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from codesteer.llm.base import Message
+from codesteer.synth.llamafactory import alpaca, sharegpt
 from codesteer.synth.sft import SftRecord
 from codesteer.synth.tree import Pair
 
@@ -34,21 +34,10 @@ def trl_pair(pair: Pair) -> dict[str, Any]:
             "rejected": [{"role": "assistant", "content": pair.rejected}]}
 
 
-def alpaca(messages: Sequence[Message]) -> dict[str, Any]:
-    """LLaMA-Factory's alpaca multi-turn record of a user/assistant conversation."""
-    turns = [(messages[i]["content"], messages[i + 1]["content"]) for i in range(0, len(messages) - 1, 2)]
-    *history, (last_user, last_answer) = turns
-    return {"instruction": last_user, "output": last_answer, "history": [list(t) for t in history]}
-
-
 def sharegpt_ranking(pair: Pair) -> dict[str, Any]:
     """LLaMA-Factory's sharegpt ranking record of a pair."""
-    tag = {"user": "human", "assistant": "gpt", "system": "system"}
-    return {
-        "conversations": [{"from": tag[m["role"]], "value": m["content"]} for m in pair.prompt],
-        "chosen": {"from": "gpt", "value": pair.chosen},
-        "rejected": {"from": "gpt", "value": pair.rejected},
-    }
+    return {"conversations": sharegpt(pair.prompt), "chosen": {"from": "gpt", "value": pair.chosen},
+            "rejected": {"from": "gpt", "value": pair.rejected}}
 
 
 def dataset_info(kind: str) -> dict[str, Any]:

@@ -109,16 +109,18 @@ def lora_config(config: TrainConfig) -> Any | None:
     )
 
 
-def steering_card(tokenizer: Any, stage: str, base: str, parent: ModelCard | None = None) -> ModelCard:
+def steering_card(tokenizer: Any, stage: str, base: str, prompts: str = "codesteer",
+                  parent: ModelCard | None = None) -> ModelCard:
     """What a checkpoint of this run declares: trained on bare steering turns (the ``finetuned``
-    style) in the prompt set of its data; a later stage keeps what its parent checkpoint declared."""
+    style) in the prompt set of its data (``codesteer``, with our template versions, or
+    ``original``: the release's data); a later stage keeps what its parent checkpoint declared."""
     from codesteer import __version__
     from codesteer.steer.prompts import versions
 
     if parent is not None:
         return dataclasses.replace(parent, stage=stage, base=base, chat_template=tokenizer.chat_template,
                                    codesteer_version=__version__)
-    return ModelCard(steer_style="finetuned", prompts="codesteer", templates=versions(),
+    return ModelCard(steer_style="finetuned", prompts=prompts, templates=versions() if prompts == "codesteer" else {},
                      chat_template=tokenizer.chat_template, stage=stage, base=base, codesteer_version=__version__)
 
 

@@ -99,8 +99,10 @@ def _train(trainer: Any, config: TrainConfig, tokenizer: Any, output_dir: Path, 
     return TrainResult(output_dir, final, list(trainer.state.log_history), resume)
 
 
-def run_sft(config: TrainConfig, data: str | Path, output_dir: str | Path | None = None) -> TrainResult:
-    """Multi-round SFT of the steering model on synthesised conversations."""
+def run_sft(config: TrainConfig, data: str | Path, output_dir: str | Path | None = None,
+            prompts: str = "codesteer") -> TrainResult:
+    """Multi-round SFT of the steering model on synthesised conversations (or the release's data:
+    ``prompts="original"``, recorded in the checkpoints' cards)."""
     from datasets import Dataset
     from trl import SFTConfig, SFTTrainer
 
@@ -123,7 +125,7 @@ def run_sft(config: TrainConfig, data: str | Path, output_dir: str | Path | None
         processing_class=tokenizer,
         peft_config=lora_config(config),
     )
-    card = steering_card(tokenizer, "sft", config.model.name_or_path or "tiny")
+    card = steering_card(tokenizer, "sft", config.model.name_or_path or "tiny", prompts)
     return _train(trainer, config, tokenizer, out, card)
 
 
@@ -132,8 +134,10 @@ def run_dpo(
     data: str | Path,
     from_checkpoint: str | Path,
     output_dir: str | Path | None = None,
+    prompts: str = "codesteer",
 ) -> TrainResult:
-    """DPO on guidance comparison pairs, starting from (and referenced to) an SFT checkpoint."""
+    """DPO on guidance comparison pairs, starting from (and referenced to) an SFT checkpoint
+    (whose card, when it has one, says the prompt set; else ``prompts``)."""
     from datasets import Dataset
     from trl import DPOConfig, DPOTrainer
 
@@ -160,5 +164,6 @@ def run_dpo(
         processing_class=tokenizer,
         peft_config=peft,
     )
-    card = steering_card(tokenizer, "dpo", source, read_card(source) if Path(source).expanduser().exists() else None)
+    parent = read_card(source) if Path(source).expanduser().exists() else None
+    card = steering_card(tokenizer, "dpo", source, prompts, parent)
     return _train(trainer, config, tokenizer, out, card)
