@@ -31,3 +31,6 @@ def command_line() -> str:
 STEER_STYLE_HELP = ("finetuned (bare turns, as a trained steerer), prompted (instruction header every turn), "
                     "or auto: what the steering model's checkpoint declares, else prompted.")
 ROLE_HELP = "ROLE=SPEC for a helper role (self_check, extractor, summariser); repeatable."
+PROMPTS_HELP = ("The CodeSteer loop's words: codesteer (ours) or original:PATH, read from a checkout of "
+                "yongchao98/CodeSteer-v1.0 to drive the released steering model as it was trained.")
+PROTOCOL_HELP = "How steering outputs are read: strict (ours) or original (the release's substring rule)."

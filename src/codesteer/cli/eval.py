@@ -14,7 +14,15 @@ from rich.panel import Panel
 from rich.syntax import Syntax
 from rich.text import Text
 
-from codesteer.cli._common import ROLE_HELP, STEER_STYLE_HELP, command_line, fail, interrupted
+from codesteer.cli._common import (
+    PROMPTS_HELP,
+    PROTOCOL_HELP,
+    ROLE_HELP,
+    STEER_STYLE_HELP,
+    command_line,
+    fail,
+    interrupted,
+)
 from codesteer.llm.base import ModelError
 
 console = Console()
@@ -40,6 +48,8 @@ def eval_command(
     max_rounds: int = typer.Option(5, "--max-rounds", min=0, help="Most guidance rounds after the opening."),
     max_tokens: int | None = typer.Option(None, "--max-tokens", min=1, help="Cap every model call's new tokens."),
     steer_style: str = typer.Option("auto", "--steer-style", help=STEER_STYLE_HELP),
+    prompts: str = typer.Option("codesteer", "--prompts", help=PROMPTS_HELP),
+    protocol: str = typer.Option("strict", "--protocol", help=PROTOCOL_HELP),
     self_check: bool = typer.Option(True, "--self-check/--no-self-check", help="Run the self-answer checker."),
     timeout: float = typer.Option(10.0, "--timeout", min=0.1, help="Sandbox time limit per run (s)."),
     retry_errors: bool = typer.Option(False, "--retry-errors", help="Redo stored jobs that ended in a model or sandbox error."),
@@ -54,6 +64,7 @@ def eval_command(
 
     try:
         config = SteerConfig(max_rounds=max_rounds, steer_style=steer_style, self_check=self_check,  # type: ignore[arg-type]
+                             prompts=prompts, protocol=protocol,
                              sandbox_timeout_s=timeout).capped(max_tokens)
         spec = EvalSpec(methods=methods, task_models=task_model, steer_model=steer_model,  # type: ignore[arg-type]
                         helpers=parse_assignments(model_role), tasks=tasks, n=n,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from codesteer.cli._common import command_line, fail, interrupted
+from codesteer.cli._common import PROMPTS_HELP, PROTOCOL_HELP, command_line, fail, interrupted
 from codesteer.llm.base import ModelError
 
 synth_app = typer.Typer(help="Synthesise training data for the steering model (docs/synthesis.md).",
@@ -24,6 +24,8 @@ MAX_ROUNDS = typer.Option(5, "--max-rounds", min=0, help="Guidance rounds after 
 TEMPERATURE = typer.Option(1.0, "--temperature", min=0.0, help="Teacher sampling temperature.")
 MAX_TOKENS = typer.Option(None, "--max-tokens", min=1, help="Cap every model call's new tokens.")
 SELF_CHECK = typer.Option(True, "--self-check/--no-self-check", help="Run the self-answer checker.")
+PROMPTS = typer.Option("codesteer", "--prompts", help=PROMPTS_HELP)
+PROTOCOL = typer.Option("strict", "--protocol", help=PROTOCOL_HELP)
 CALL_BUDGET = typer.Option(None, "--call-budget", min=1, help="Model calls the run directory may make in all.")
 TOKEN_BUDGET = typer.Option(None, "--token-budget", min=1, help="Tokens the run directory may spend in all.")
 CONCURRENCY = typer.Option(4, "--concurrency", "-c", min=1, help="Rollouts in flight.")
@@ -75,10 +77,14 @@ def _run(spec_values: dict, out: Path, call_budget: int | None, token_budget: in
                f"{summary.tokens} tokens spent; {state} ({summary.wall_s:.1f} s)")
 
 
-def _teacher_config(max_rounds: int, temperature: float, max_tokens: int | None, self_check: bool):
+def _teacher_config(max_rounds: int, temperature: float, max_tokens: int | None, self_check: bool, prompts: str,
+                    protocol: str):
     from codesteer.synth import teacher_config
 
-    return teacher_config(max_rounds, temperature, max_tokens, self_check)
+    try:
+        return teacher_config(max_rounds, temperature, max_tokens, self_check, prompts, protocol)
+    except ValueError as exc:
+        fail(str(exc))
 
 
 @synth_app.command("sft")
@@ -88,12 +94,13 @@ def sft_command(
     samples: int = typer.Option(2, "--samples", min=1, help="Rollouts per instance."),
     max_rounds: int = MAX_ROUNDS, temperature: float = TEMPERATURE, max_tokens: int | None = MAX_TOKENS,
     self_check: bool = SELF_CHECK, call_budget: int | None = CALL_BUDGET, token_budget: int | None = TOKEN_BUDGET,
+    prompts: str = PROMPTS, protocol: str = PROTOCOL,
     concurrency: int = CONCURRENCY, no_cache: bool = NO_CACHE, retry: bool = RETRY,
     export_to: Path | None = EXPORT_TO, keep: int = KEEP, clean: bool = CLEAN, per_task: int | None = PER_TASK,
     no_progress: bool = NO_PROGRESS,
 ) -> None:
     """Run CodeSteer with the teacher as steerer; keep correct trajectories as SFT records."""
-    config = _teacher_config(max_rounds, temperature, max_tokens, self_check)
+    config = _teacher_config(max_rounds, temperature, max_tokens, self_check, prompts, protocol)
     _run(dict(kind="sft", teacher=teacher, task_model=task_model, tasks=tasks, n=n, levels=levels, seed=seed,
               samples=samples, steer=config), out, call_budget, token_budget, concurrency, no_cache, retry, no_progress)
     _export(out, export_to, keep=keep, clean=clean, per_task=per_task, min_gap=0.0)
@@ -109,11 +116,12 @@ def dpo_command(
     resamples: int = typer.Option(4, "--resamples", min=1, help="failed: alternatives per step."),
     max_rounds: int = MAX_ROUNDS, temperature: float = TEMPERATURE, max_tokens: int | None = MAX_TOKENS,
     self_check: bool = SELF_CHECK, call_budget: int | None = CALL_BUDGET, token_budget: int | None = TOKEN_BUDGET,
+    prompts: str = PROMPTS, protocol: str = PROTOCOL,
     concurrency: int = CONCURRENCY, no_cache: bool = NO_CACHE, retry: bool = RETRY,
     export_to: Path | None = EXPORT_TO, min_gap: float = MIN_GAP, no_progress: bool = NO_PROGRESS,
 ) -> None:
     """Branch alternative guidances, score them by outcome, and pair siblings as DPO data."""
-    config = _teacher_config(max_rounds, temperature, max_tokens, self_check)
+    config = _teacher_config(max_rounds, temperature, max_tokens, self_check, prompts, protocol)
     _run(dict(kind="dpo", teacher=teacher, task_model=task_model, tasks=tasks, n=n, levels=levels, seed=seed,
               mode=mode, width=width, depth=depth, resamples=resamples, steer=config),
          out, call_budget, token_budget, concurrency, no_cache, retry, no_progress)

@@ -75,12 +75,14 @@ class EvalSpec:
                             "have their own options")
         object.__setattr__(self, "helpers", dict(sorted(helpers.items())))
         from codesteer.steer.methods import get_method
+        from codesteer.steer.prompt_sets import load_prompt_set
 
-        for method in self.methods:
-            try:
+        try:
+            for method in self.methods:
                 get_method(method)
-            except ValueError as exc:
-                raise SpecError(str(exc)) from exc
+            load_prompt_set(self.steer.prompts)  # a release that cannot be read fails here, not in every job
+        except ValueError as exc:
+            raise SpecError(str(exc)) from exc
 
     def models_for(self, method: str, task_model: str) -> dict[Role, str]:
         """The model spec of every role a job of ``method`` with ``task_model`` uses."""

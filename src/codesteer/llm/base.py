@@ -83,6 +83,21 @@ class ChatModel(ABC):
     async def aclose(self) -> None:  # noqa: B027 - optional hook, most models hold nothing
         """Release connections or weights held by the model."""
 
+    def added_system_turn(self) -> str | None:
+        """The system turn this model's chat template puts before a conversation that has none
+        (``None``: it adds none, or the model cannot tell, as for a remote server)."""
+        return None
+
+
+#: Stands for the user's text when a chat template is rendered to see what it adds.
+PROBE = "\u2063codesteer-probe\u2063"
+
+
+def system_turn_in(rendered: str) -> str | None:
+    """What a template rendered before the probe user message, when it holds a system turn."""
+    before = rendered.split(PROBE, 1)[0]
+    return before if "system" in before.lower() else None
+
 
 class ModelWrapper(ChatModel):
     """A model that adds behaviour around ``inner`` (a cache, a limit, a seed, a replay table).
@@ -103,3 +118,6 @@ class ModelWrapper(ChatModel):
 
     async def aclose(self) -> None:
         await self.inner.aclose()
+
+    def added_system_turn(self) -> str | None:
+        return self.inner.added_system_turn()

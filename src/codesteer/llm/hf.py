@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from codesteer.llm.base import ChatModel, Completion, Message, ModelError
+from codesteer.llm.base import PROBE, ChatModel, Completion, Message, ModelError, system_turn_in
 from codesteer.llm.card import read_card
 from codesteer.llm.errors import MissingDependencyError, ModelNotFoundError
 
@@ -111,3 +111,9 @@ class TransformersModel(ChatModel):
 
     async def complete(self, messages: Sequence[Message], **params: Any) -> Completion:
         return await asyncio.to_thread(self._generate, messages, params)
+
+    def added_system_turn(self) -> str | None:
+        _, tokenizer = _load(self.path)
+        rendered = tokenizer.apply_chat_template([{"role": "user", "content": PROBE}], tokenize=False,
+                                                 add_generation_prompt=True)
+        return system_turn_in(rendered)

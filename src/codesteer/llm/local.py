@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from codesteer.llm.base import ChatModel, Completion, Message, ModelError
+from codesteer.llm.base import PROBE, ChatModel, Completion, Message, ModelError, system_turn_in
 from codesteer.llm.card import read_card
 from codesteer.llm.errors import BadRequestError, MissingDependencyError, ModelNotFoundError
 
@@ -155,3 +155,15 @@ class LocalModel(ChatModel):
 
     async def complete(self, messages: Sequence[Message], **params: Any) -> Completion:
         return await asyncio.to_thread(self._generate, messages, params)
+
+    def added_system_turn(self) -> str | None:
+        """Rendered with the GGUF file's own chat template, as llama.cpp does for every call."""
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        llama, _ = _load(self.path, self.n_ctx, self.n_threads)
+        template = llama.metadata.get("tokenizer.chat_template")
+        if not template:
+            return None
+        text = llama._model.token_get_text  # llama-cpp-python has no public accessor for a token's text
+        formatter = Jinja2ChatFormatter(template, text(llama.token_eos()), text(llama.token_bos()))
+        return system_turn_in(formatter(messages=[{"role": "user", "content": PROBE}]).prompt)

@@ -63,6 +63,11 @@ class SteerConfig:
     self_check_attempts: int = 2
     #: Ask a model to extract the answer when no ``<<<...>>>`` is found in either channel.
     model_extractor: bool = False
+    #: The CodeSteer loop's words: ``codesteer`` (ours) or ``original:PATH`` (read from a copy of
+    #: the release, to drive the released steering model as it was trained).
+    prompts: str = "codesteer"
+    #: How steering outputs are read: ``strict`` (ours) or ``original`` (the release's substring rule).
+    protocol: str = "strict"
 
     def __post_init__(self) -> None:
         if self.max_rounds < 0:
@@ -73,6 +78,10 @@ class SteerConfig:
             raise ValueError("self_check_attempts must be >= 1")
         if self.steer_style not in ("auto", "finetuned", "prompted"):
             raise ValueError(f"steer_style must be auto, finetuned or prompted, not {self.steer_style!r}")
+        if self.protocol not in ("strict", "original"):
+            raise ValueError(f"protocol must be strict or original, not {self.protocol!r}")
+        if self.prompts != "codesteer" and not (self.prompts.startswith("original:") and self.prompts[9:].strip()):
+            raise ValueError(f"prompts must be codesteer or original:PATH, not {self.prompts!r}")
         if self.symbolic_checker not in ("codesteer", "original"):
             raise ValueError(f"symbolic_checker must be codesteer or original, not {self.symbolic_checker!r}")
 

@@ -17,6 +17,7 @@ from codesteer.steer.code_runner import CodeRunner, Executor, default_executor
 from codesteer.steer.config import SteerConfig
 from codesteer.steer.context import Ending, Run
 from codesteer.steer.methods import get_method
+from codesteer.steer.prompt_sets import load_prompt_set
 from codesteer.steer.record import EventHandler, Recorder
 from codesteer.steer.roles import Role, assign
 from codesteer.steer.scorer import Judge, Scorer, judge_inline
@@ -53,7 +54,10 @@ async def solve(
         raise ValueError("solve needs a non-empty question or a SymBench Instance")
     config = config or SteerConfig()
     models = assign(task_model, steer=steer_model, helpers=helpers, steers=spec.uses_steer)
-    steering = profile.resolve(config.steer_style, models["steer"]) if "steer" in models else None
+    prompts = load_prompt_set(config.prompts).name if "steer" in models else None
+    steering = profile.resolve(config.steer_style, models["steer"], prompts) if prompts else None
+    if steering is not None:
+        profile.check_fit(steering, models["steer"])
     names = {"task": task_model.name, **({"steer": models["steer"].name} if steering else {})}
     trajectory = Trajectory(spec.name, question, config, names, steering, instance)  # type: ignore[arg-type]
     record = Recorder(trajectory, on_event)

@@ -29,12 +29,32 @@ class SteerProfile:
     prompts: str = "codesteer"
 
 
-def resolve(setting: str, model: ChatModel) -> SteerProfile:
-    """The profile of ``model`` as steerer under the ``steer_style`` setting (``auto`` or a style)."""
+def resolve(setting: str, model: ChatModel, prompts: str = "codesteer") -> SteerProfile:
+    """The profile of ``model`` as steerer under the ``steer_style`` setting (``auto`` or a style),
+    speaking the prompt set named ``prompts``."""
     if setting in ("finetuned", "prompted"):
-        return SteerProfile(setting, "setting")  # type: ignore[arg-type]
+        return SteerProfile(setting, "setting", prompts)  # type: ignore[arg-type]
     if setting != "auto":
         raise ValueError(f"steer style must be auto, finetuned or prompted, not {setting!r}")
     if model.card is not None:
-        return SteerProfile(model.card.steer_style, "card")
-    return SteerProfile("prompted", "default")
+        return SteerProfile(model.card.steer_style, "card", prompts)
+    return SteerProfile("prompted", "default", prompts)
+
+
+def check_fit(steering: SteerProfile, model: ChatModel) -> None:
+    """Refuse to drive ``model`` in a way it was not made for (``ValueError`` saying what to give).
+
+    A steering model whose card declares a prompt set must be spoken to in that set; the released
+    steering model (the ``original`` set, fine-tuned style) never saw a system turn, so a chat
+    template that adds one (as Llama 3.1's does) would drive it out of distribution.
+    """
+    kind = steering.prompts.split("@")[0]
+    card = model.card
+    if card is not None and card.prompts != kind:
+        raise ValueError(f"{model.name} was trained on the {card.prompts} prompt set, not {kind}; give "
+                         + ("--prompts original:PATH" if card.prompts == "original" else "--prompts codesteer"))
+    if kind == "original" and steering.style == "finetuned":
+        added = model.added_system_turn()
+        if added is not None:
+            raise ValueError(f"the chat template of {model.name} adds a system turn ({added.strip()[:120]!r}) that "
+                             "the released steering model never saw; give it a Llama-3 template without one")

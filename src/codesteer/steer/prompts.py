@@ -43,6 +43,14 @@ class Rendered:
     templates: tuple[str, ...]
 
 
+#: A message: rendered from templates, or text passed on verbatim.
+Text = Rendered | str
+
+
+def text_of(message: Text) -> str:
+    return message.text if isinstance(message, Rendered) else message
+
+
 @cache
 def template(name: str) -> Template:
     """The template ``prompts/<name>.txt``."""

@@ -27,11 +27,12 @@ TRAINING_SEED = 1000
 
 
 def teacher_config(max_rounds: int = 5, temperature: float = 1.0, max_tokens: int | None = None,
-                   self_check: bool = True) -> SteerConfig:
+                   self_check: bool = True, prompts: str = "codesteer", protocol: str = "strict") -> SteerConfig:
     """The paper's loop with a prompted teacher steerer sampled at ``temperature`` (the released
-    DPO sampler used 1.0), so that seeded samples of one prefix differ."""
-    config = SteerConfig(max_rounds=max_rounds, steer_style="prompted", self_check=self_check,
-                         prompted_steer_sampling=Sampling(temperature=temperature, max_tokens=2000))
+    DPO sampler used 1.0), so that seeded samples of one prefix differ. ``prompts`` and
+    ``protocol`` as in :class:`SteerConfig` (``original:PATH`` writes data in the release's format)."""
+    config = SteerConfig(max_rounds=max_rounds, steer_style="prompted", self_check=self_check, prompts=prompts,
+                         protocol=protocol, prompted_steer_sampling=Sampling(temperature=temperature, max_tokens=2000))
     return config.capped(max_tokens)
 
 

@@ -15,6 +15,10 @@ answers with ``<<<Return Answer>>>``/``<<<Terminate>>>`` (stop: the latest reply
 turn. The task model keeps its whole conversation; it sees execution output only when
 ``show_execution_to_task_model`` is on. After the last round's reply the loop stops
 (``max_rounds``) and that reply is final.
+
+The words are the prompt set's (``SteerConfig.prompts``: ours, with the template names above, or
+``original:PATH``, the release's, see :mod:`codesteer.steer.prompt_sets`) and steering outputs
+are read by ``SteerConfig.protocol`` (``strict`` or the release's ``original`` rule).
 """
 
 from __future__ import annotations
@@ -23,65 +27,52 @@ from codesteer.steer import protocol
 from codesteer.steer.chat import Chat
 from codesteer.steer.context import Ending, Run
 from codesteer.steer.methods import Method
-from codesteer.steer.prompts import Rendered, render
-from codesteer.steer.self_check import self_check
+from codesteer.steer.prompt_sets import PromptSet, load_prompt_set
+from codesteer.steer.prompts import Text, render, text_of
 from codesteer.steer.trajectory import STEER, TASK
 
 
 async def _steer(r: Run, chat: Chat, index: int) -> protocol.Decision:
     """Ask the steering model for round ``index``'s decision; record it."""
     out = await chat.answer(index)
-    decision = protocol.parse(out, opening=index == 0)
+    finetuned = r.profile is not None and r.profile.style == "finetuned"
+    decision = protocol.decide(out, r.config.protocol, opening=index == 0, finetuned=finetuned)  # type: ignore[arg-type]
     r.record.decision(index, out, decision)
     return decision
 
 
-def _instruction(decision: protocol.Decision) -> Rendered | str:
-    if decision.action == "code":
-        return render("task_code")
-    if decision.action == "text":
-        return render("task_text")
-    return decision.guidance
-
-
-def _text(instruction: Rendered | str) -> str:
-    return instruction.text if isinstance(instruction, Rendered) else instruction
-
-
-async def _review(r: Run, index: int, reply: str) -> tuple[Rendered, str | None]:
+async def _review(r: Run, prompts: PromptSet, index: int, reply: str) -> tuple[Text, str | None]:
     """Run and check round ``index``'s reply; the steering turn body and the execution report."""
     ran = await r.code.run_reply(index, reply)
     rnd = r.record.round(index)
-    seen = render("execution_note", report=ran.report) if ran else None
-    augmented = f"{reply}\n\n{seen.text}" if seen else reply
-    checker = (await self_check(r, index, augmented)).feedback if r.config.self_check else "(checker disabled)"
-    notes = render("steer_code_notes", summary=rnd.symbolic.summary) if rnd.symbolic else ""
-    body = render("steer_round", reply=augmented, checker=checker, code_notes=notes)
-    return body, ran.report if ran else None
+    seen = prompts.seen_reply(reply, ran)
+    checker = (await prompts.self_check(r, index, seen)).feedback if r.config.self_check else "(checker disabled)"
+    notes = prompts.code_notes(rnd.code, rnd.symbolic) if ran and rnd.code and rnd.symbolic else None
+    return prompts.round_body(seen, checker, notes), ran.report if ran else None
 
 
 async def run(r: Run) -> Ending:
+    prompts = load_prompt_set(r.config.prompts)
     steer, task = r.chat(STEER), r.chat(TASK)
     prompted = r.profile is None or r.profile.style == "prompted"
-    steer.say(render("steer_choice", question=r.question), 0)
+    steer.say(prompts.choice(r.question), 0)
     decision = await _steer(r, steer, 0)
-    instruction = _instruction(decision)
-    r.record.round(0).guidance = _text(instruction)
-    task.say(render("task_opening", instruction=instruction, question=r.question), 0)
+    instruction = prompts.instruction(decision)
+    r.record.round(0).guidance = text_of(instruction)
+    task.say(prompts.opening(instruction, r.question), 0)
     reply = await task.answer(0)
     r.record.reply(0, reply)
     for index in range(1, r.config.max_rounds + 1):
-        body, executed = await _review(r, index - 1, reply)
+        body, executed = await _review(r, prompts, index - 1, reply)
         if prompted:
-            header = render("steer_decision", question=r.question)
-            steer.say(Rendered(f"{header.text}\n\n{body.text}", header.templates + body.templates), index, bare=body.text)
+            steer.say(prompts.prompted_turn(r.question, body), index, bare=text_of(body))
         else:
             steer.say(body, index)
         decision = await _steer(r, steer, index)
         if decision.action in protocol.STOP_ACTIONS:
             return Ending(reply, decision.action)  # type: ignore[arg-type]
-        instruction = _instruction(decision)
-        r.record.round(index).guidance = _text(instruction)
+        instruction = prompts.instruction(decision)
+        r.record.round(index).guidance = text_of(instruction)
         if r.config.show_execution_to_task_model and executed is not None:
             instruction = render("task_execution", report=executed, instruction=instruction)
         task.say(instruction, index)
