@@ -1,7 +1,13 @@
-"""Shared fixtures: where the released SymBench sample lives (``../shared`` beside the project)."""
+"""Shared fixtures (where ``../shared`` lies) and the rule that a skip is not a pass in CI.
+
+Under ``CI=true`` a skipped test, or a test module skipped at collection, is reported as a
+failure with the skip's reason: in CI every extra, system package and shared fixture must be
+there. Locally, skips stay skips (each says why).
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -24,3 +30,26 @@ def private_response_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch
     """Every test gets an empty response cache of its own: never the user's, never a hit left by
     an earlier run (a model-backed test must really call its model)."""
     monkeypatch.setenv("CODESTEER_CACHE_DIR", str(tmp_path_factory.mktemp("response-cache")))
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() == "true"
+
+
+def _fail_skip(report: pytest.TestReport | pytest.CollectReport) -> None:
+    if _in_ci() and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI=true, which must run every test: {reason}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> object:
+    outcome = yield
+    _fail_skip(outcome.get_result())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> object:
+    outcome = yield
+    _fail_skip(outcome.get_result())

@@ -1,5 +1,6 @@
-"""Runs against a real local OpenAI-compatible HTTP server (in the test process), through the
-model specs, the CLI (eval, report, show) and the sandbox."""
+"""Runs against a local OpenAI-compatible HTTP server in the test process that answers from a
+script (the real llama.cpp server is tests/llm/test_llama_server.py's), through the model specs,
+the CLI (eval, report, show) and the sandbox."""
 
 from __future__ import annotations
 

@@ -32,3 +32,26 @@ async def test_real_server_refuses_an_overlong_prompt(llama_server: str) -> None
     model = OpenAICompatModel("smollm2", base_url=llama_server, timeout=120)
     with pytest.raises(BadRequestError):
         await model.complete([message("user", "word " * 5000)], max_tokens=4)
+
+
+def test_an_evaluation_runs_against_the_real_server(llama_server: str, tmp_path) -> None:
+    """codesteer eval with the served embedded model as task and steering model, end to end."""
+    from typer.testing import CliRunner
+
+    from codesteer.cli import app
+    from codesteer.eval import RunStore
+
+    out = tmp_path / "run"
+    args = ["eval", "--methods", "codesteer,all_code_cot", "--tasks", "number_multiply", "--n", "1",
+            "--task-model", f"openai:smollm2@{llama_server}", "--max-rounds", "1", "--max-tokens", "48",
+            "--no-self-check", "--no-cache", "--no-progress", "--concurrency", "1", "--out", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "2/2 jobs stored" in result.output
+    with RunStore(out) as store:
+        trajectories = [t for _, t in store.iter_trajectories()]
+    assert {t.method for t in trajectories} == {"codesteer", "all_code_cot"}
+    assert all(t.error is None and t.verdict is not None for t in trajectories)
+    assert all(c.completion_tokens > 0 and c.model for t in trajectories for c in t.calls)
+    report = CliRunner().invoke(app, ["report", str(out), "--no-plots"])
+    assert report.exit_code == 0 and "Number Multiply" in report.output

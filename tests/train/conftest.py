@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("trl", reason="training tests need the [train] extra")
+
+def need_training_stack() -> None:
+    """Tests that train or tokenise need the [train] extra (config checks do not)."""
+    pytest.importorskip("trl", reason="training tests need the [train] extra")
 
 
 @pytest.fixture(scope="session")
@@ -19,6 +22,7 @@ def tiny_config_sft():
 
 @pytest.fixture(scope="session")
 def embedded_tokenizer(tiny_config_sft):
+    need_training_stack()
     from codesteer.train.modeling import load_tokenizer
 
     return load_tokenizer(tiny_config_sft.model)

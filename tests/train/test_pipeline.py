@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 from codesteer.train import load_config, run_dpo, run_sft
+from tests.train.conftest import need_training_stack
 
 pytestmark = [pytest.mark.train, pytest.mark.slow]
+need_training_stack()
 
 
 @pytest.fixture(scope="module")
@@ -82,13 +84,20 @@ async def test_the_trained_steering_model_runs_in_the_engine(trained) -> None:
 
     result, _ = trained
     steerer = TransformersModel(str(result.final_checkpoint))
-    task_model = ScriptedModel(["```python\nprint('<<<6>>>')\n```"], repeat_last=True)
+
+    def task(messages) -> str:  # answers with a program printing how long its latest instruction was
+        return f"```python\nprint('<<<' + str({len(messages[-1]['content'])}) + '>>>')\n```"
+
     config = SteerConfig(max_rounds=1, self_check=False, steer_style="finetuned").capped(8)
-    trajectory = await solve("What is 1+2+3?", task_model=task_model, steer_model=steerer, config=config)
+    trajectory = await solve("What is 1+2+3?", task_model=ScriptedModel(task), steer_model=steerer, config=config)
     steer_calls = [c for c in trajectory.calls if c.conversation.kind == "steer"]
     assert steer_calls and all(c.model == steerer.name for c in steer_calls)
     assert trajectory.steering.style == "finetuned"
-    assert trajectory.final is not None and trajectory.final.answer == "6"
+    # the checkpoint's own output reached the task model, and the answer came from running its program
+    instructions = [m["content"] for m in trajectory.conversation("task") if m["role"] == "user"]
+    assert trajectory.rounds[0].guidance in instructions[0]
+    assert trajectory.final is not None and trajectory.final.answer == str(len(instructions[-1]))
+    assert trajectory.final.channel == "executed_output"
 
 
 async def test_the_engine_drives_the_trained_checkpoint_in_the_format_it_was_trained_on(trained) -> None:
@@ -128,3 +137,21 @@ def test_dpo_keeps_what_the_sft_checkpoint_declared(trained, dpo_file: Path, tmp
     card = read_card(result.final_checkpoint)
     assert card is not None and card.stage == "dpo" and card.base == str(sft.final_checkpoint)
     assert card.steer_style == "finetuned" and card.templates == read_card(sft.final_checkpoint).templates
+
+
+@pytest.mark.parametrize("method", ["lora", "qlora"])
+def test_lora_and_qlora_train_a_step_and_save_a_servable_checkpoint(trained, sft_file: Path, tmp_path: Path,
+                                                                    method: str) -> None:
+    """From the tiny SFT checkpoint (QLoRA quantises it to 4 bits with bitsandbytes on the CPU)."""
+    from codesteer.llm.card import read_card
+
+    sft, _ = trained
+    cfg = load_config("tiny-cpu", stage="sft", output_dir=str(tmp_path / method))
+    cfg.model.name_or_path, cfg.model.tiny, cfg.model.tokenizer = str(sft.final_checkpoint), None, None
+    cfg.finetuning.method = method
+    cfg.finetuning.lora.r = 4
+    cfg.training.max_steps = 2
+    result = run_sft(cfg, sft_file)
+    assert len(result.losses) == 2 and all(loss > 0 for loss in result.losses)
+    assert (result.final_checkpoint / "model.safetensors").is_file()  # merged: a plain checkpoint
+    assert read_card(result.final_checkpoint).stage == "sft"
