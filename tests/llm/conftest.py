@@ -60,12 +60,17 @@ def anthropic_body(text: str) -> dict[str, Any]:
 
 @dataclass
 class Reply:
-    """One scripted answer: status, body (dict -> JSON, bytes/str as is), headers, delay."""
+    """One scripted answer: status, body (dict -> JSON, bytes/str as is), headers, delay.
+
+    ``hold``: an event the server waits for (at most 30 s) before answering, so a test decides
+    when the answer comes instead of racing a clock.
+    """
 
     status: int = 200
     body: dict[str, Any] | bytes | str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    hold: threading.Event | None = None
 
 
 class FakeServer:
@@ -91,6 +96,8 @@ class FakeServer:
                 headers = {key.lower(): value for key, value in self.headers.items()}
                 reply = server._next(self.command, self.path, headers, raw)
                 time.sleep(reply.delay)
+                if reply.hold is not None:
+                    reply.hold.wait(30)
                 body = reply.body
                 data = json.dumps(body).encode() if isinstance(body, dict) else (
                     body.encode() if isinstance(body, str) else body or b""
