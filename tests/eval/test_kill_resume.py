@@ -11,7 +11,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from codesteer.eval import EvalSpec, RunStore, run_eval_async
+from codesteer.eval.store import RunBusyError
 
 from .conftest import WRONG
 from .world import literal_executor
@@ -60,6 +63,8 @@ async def test_sigkill_then_resume(spec: EvalSpec, models: dict, tmp_path: Path)
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < deadline, "the run stored nothing in 60 s"
         time.sleep(0.02)
+    with pytest.raises(RunBusyError, match=f"being written by codesteer pid {process.pid}"):
+        await run_eval_async(spec, out, models=models, executor=literal_executor)  # a second writer is refused
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert process.returncode == -signal.SIGKILL

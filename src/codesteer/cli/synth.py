@@ -54,7 +54,7 @@ def _run(spec_values: dict, out: Path, call_budget: int | None, token_budget: in
         if progress is not None:
             progress.advance(result)
         key, t = result.job.key, result.trajectory
-        verdict = "error" if t.stop_reason == "error" else ("correct" if t.correct else "wrong")
+        verdict = "error" if t.errored else ("correct" if t.correct else "wrong")
         where = f"#{key.sample}" + (f" branch {key.branch}" if key.branch else "")
         typer.echo(f"{key.task} {key.instance_id} {where}: {verdict}, {rounds(t)} round(s)")
 

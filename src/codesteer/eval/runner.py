@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from codesteer.eval.judging import JudgePool
 from codesteer.eval.limits import Limits
 from codesteer.eval.metrics import classify
 from codesteer.eval.spec import EvalSpec
@@ -25,6 +26,7 @@ from codesteer.llm.cache import CachedModel
 from codesteer.steer.code_runner import Executor, default_executor
 from codesteer.steer.config import SteerConfig
 from codesteer.steer.roles import HELPER_ROLES
+from codesteer.steer.scorer import Judge
 from codesteer.steer.trajectory import Trajectory
 from codesteer.symbench.task import Instance
 
@@ -172,6 +174,7 @@ async def run_eval_async(
     retry_errors: bool = False,
     progress: Progress | None = None,
     command: str | None = None,
+    judge: Judge | None = None,
 ) -> RunSummary:
     """Run (or resume) ``spec`` into the run directory ``out``.
 
@@ -179,8 +182,9 @@ async def run_eval_async(
     by ``model_factory`` (default: :func:`codesteer.llm.spec.load_model`, cached unless ``cache``
     is False). ``model_concurrency``: in-flight calls per endpoint (default ``concurrency``);
     ``sandbox_concurrency``: programs running at once (default: the sandbox pool's size).
-    ``retry_errors``: redo stored jobs that ended in an error (a model or sandbox failure).
-    Raises :class:`~codesteer.eval.spec.SpecError` for a bad spec and
+    ``retry_errors``: redo stored jobs that ended in an error (a model, sandbox or judge failure).
+    ``judge``: how answers are judged (default: a :class:`~codesteer.eval.judging.JudgePool`, off
+    the event loop within its deadline). Raises :class:`~codesteer.eval.spec.SpecError` for a bad spec and
     :class:`~codesteer.eval.store.RunMismatchError` when ``out`` holds another run.
     """
     if concurrency < 1:
@@ -189,6 +193,7 @@ async def run_eval_async(
     instances, notices = spec.instances()
     jobs = plan_jobs(spec, instances)
     with RunStore(out) as store:
+        store.claim()
         store.ensure_same_config(spec.to_dict())
         finished = store.finished(include_errors=not retry_errors)
         pending = [j for j in jobs if j.key not in finished]
@@ -196,10 +201,11 @@ async def run_eval_async(
         before = [r for r in store.jobs() if r.key in wanted and r.key in finished]
         results: list[JobResult] = []
         built: dict[str, ChatModel] = {}
+        pool = JudgePool() if judge is None and pending else None
         try:
             # models are built before the run is recorded: a bad spec leaves the directory unbound
             runner = _Runner(spec, models or {}, model_factory or default_factory(cache), built, concurrency,
-                             model_concurrency, sandbox_concurrency, executor) if pending else None
+                             model_concurrency, sandbox_concurrency, executor, judge or pool) if pending else None
             store.bind(spec.to_dict())
             if progress is not None:
                 progress.start(len(jobs), len(before), sum(r.correct for r in before), notices)
@@ -211,6 +217,8 @@ async def run_eval_async(
         finally:
             for model in built.values():
                 await model.aclose()
+            if pool is not None:
+                pool.close()
         rows = [r for r in store.jobs() if r.key in wanted]
     return RunSummary(
         out=Path(out), total=len(jobs), done_before=len(before), done_now=len(results),
@@ -224,7 +232,7 @@ class _Runner:
 
     def __init__(self, spec: EvalSpec, given: Mapping[str, ChatModel], factory: ModelFactory,
                  built: dict[str, ChatModel], concurrency: int, model_concurrency: int | None,
-                 sandbox_concurrency: int | None, executor: Executor | None) -> None:
+                 sandbox_concurrency: int | None, executor: Executor | None, judge: Judge) -> None:
         from codesteer.sandbox import default_pool_size
 
         self.spec = spec
@@ -240,6 +248,7 @@ class _Runner:
             self.cached[name] = limits.wrap(model)
             self.fresh[name] = limits.wrap(model.inner) if isinstance(model, CachedModel) else self.cached[name]
         self.run_code = limits.executor(executor or default_executor())
+        self.judge = judge
 
     async def work(self, job: Job) -> Trajectory:
         from codesteer.steer import solve
@@ -250,7 +259,7 @@ class _Runner:
         return await solve(job.instance, method=key.method, task_model=models[key.task_model],
                            steer_model=models[key.steer_model] if key.steer_model else None,
                            helpers={role: models[roles[role]] for role in HELPER_ROLES},
-                           config=self.spec.steer, executor=self.run_code)
+                           config=self.spec.steer, executor=self.run_code, judge=self.judge)
 
 
 def run_eval(spec: EvalSpec, out: str | Path, **options: object) -> RunSummary:

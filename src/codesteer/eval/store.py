@@ -9,20 +9,23 @@ when it is opened.
 
 from __future__ import annotations
 
+import fcntl
+import functools
 import json
 import os
 import socket
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from codesteer.steer import trajectory_json
 from codesteer.steer.conversation import Conversation
 from codesteer.steer.trajectory import Trajectory
 
+T = TypeVar("T")
 DB_NAME = "results.db"
 SCHEMA_VERSION = "2"
 
@@ -63,7 +66,28 @@ class RunMismatchError(ValueError):
 
 
 class StoreError(ValueError):
-    """The run directory has no readable results database."""
+    """The run directory has no readable results database, or it cannot be written (the message
+    says what to do; nothing stored is lost)."""
+
+
+class RunBusyError(StoreError):
+    """Another process is writing into the run directory."""
+
+
+LOCK_NAME = ".writer.lock"
+
+
+def _guarded(method: Callable[..., T]) -> Callable[..., T]:
+    """Turn SQLite failures of a store operation into a :class:`StoreError` that says what to do."""
+
+    @functools.wraps(method)
+    def guarded(self: RunStore, *args: Any, **kwargs: Any) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            raise self.failure(exc) from exc
+
+    return guarded
 
 
 @dataclass(frozen=True, order=True)
@@ -171,8 +195,44 @@ class RunStore:
             self.db.close()
             raise StoreError(f"{self.path} is not a readable results database ({exc}); "
                              "name a new output directory, or move the damaged file away") from exc
+        self._lock: int | None = None
+
+    def failure(self, exc: sqlite3.DatabaseError) -> StoreError:
+        """The error a person can act on for a failed database operation."""
+        if "full" in str(exc).lower():
+            return StoreError(f"cannot write {self.path}: the disk is full ({exc}); every job finished so far "
+                              "is stored: free some space and run the same command again to resume")
+        return StoreError(f"{self.path} is damaged ({exc}); its readable jobs can be copied out with sqlite3's "
+                          ".recover, or name a new output directory")
+
+    def claim(self) -> None:
+        """Become the directory's only writer, and check that the database is whole.
+
+        The lock is an ``flock`` held for as long as this store is open; it dies with the
+        process, so a killed run leaves nothing stale. A second writer gets :class:`RunBusyError`.
+        """
+        fd = os.open(self.dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 200).decode(errors="replace").strip() or "another process"
+            os.close(fd)
+            raise RunBusyError(f"{self.dir} is being written by {holder}; wait for that run to end (or stop "
+                               "it), or name another output directory") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"codesteer pid {os.getpid()} on {socket.gethostname()}".encode())
+        self._lock = fd
+        self.verify()
+
+    @_guarded
+    def verify(self) -> None:
+        """Raise :class:`StoreError` unless SQLite finds the database whole."""
+        found = [r[0] for r in self.db.execute("PRAGMA quick_check")]
+        if found != ["ok"]:
+            raise sqlite3.DatabaseError("; ".join(found[:3]))
 
     # ----- identity -------------------------------------------------------------------------
+    @_guarded
     def config(self) -> dict[str, Any] | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = 'config'").fetchone()
         return json.loads(row[0]) if row else None
@@ -186,25 +246,30 @@ class RunStore:
                 "rerun with the same settings to resume it, or name a new output directory"
             )
 
+    @_guarded
     def bind(self, config: dict[str, Any]) -> None:
         """Record ``config`` as this run's (after :meth:`ensure_same_config`); a no-op when already recorded."""
         self.ensure_same_config(config)
         if self.config() is None:
             self.db.execute("INSERT INTO meta VALUES ('config', ?)", (json.dumps(config, sort_keys=True),))
 
+    @_guarded
     def start_run(self, command: str | None = None) -> int:
         cur = self.db.execute("INSERT INTO runs (started_at, command, host, pid) VALUES (?, ?, ?, ?)",
                               (time.time(), command, socket.gethostname(), os.getpid()))
         return int(cur.lastrowid or 0)
 
+    @_guarded
     def finish_run(self, run_id: int) -> None:
         self.db.execute("UPDATE runs SET finished_at = ? WHERE id = ?", (time.time(), run_id))
 
+    @_guarded
     def runs(self) -> list[RunRecord]:
         """Every call of the runner into this directory (a resumed run adds one)."""
         return [RunRecord(**dict(r)) for r in self.db.execute("SELECT * FROM runs ORDER BY id")]
 
     # ----- writing --------------------------------------------------------------------------
+    @_guarded
     def finished(self, *, include_errors: bool = True) -> set[JobKey]:
         """Keys of stored jobs (``include_errors=False``: only those that did not end in an error)."""
         where = "" if include_errors else " WHERE status != 'error'"
@@ -212,6 +277,7 @@ class RunStore:
             f"SELECT method, task_model, steer_model, task, instance_id, sample, branch FROM jobs{where}")
         return {JobKey(*r) for r in rows}
 
+    @_guarded
     def record(self, key: JobKey, trajectory: Trajectory, *, run_id: int | None = None,
                failure: str | None = None, level: str | None = None,
                complexity: dict[str, Any] | None = None) -> int:
@@ -220,7 +286,7 @@ class RunStore:
         prompt = sum(c.prompt_tokens for c in t.calls)
         completion = sum(c.completion_tokens for c in t.calls)
         model_s = sum(c.latency_s for c in t.calls)
-        status = "error" if t.stop_reason == "error" or t.judge_error else "done"
+        status = "error" if t.errored else "done"
         fields = asdict(key)
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
@@ -249,6 +315,7 @@ class RunStore:
         return job_id
 
     # ----- reading --------------------------------------------------------------------------
+    @_guarded
     def jobs(self) -> list[JobRow]:
         """Every stored job, in key order."""
         rows = self.db.execute(
@@ -259,6 +326,7 @@ class RunStore:
         for row in self.jobs():
             yield row, self.trajectory(row.id)
 
+    @_guarded
     def trajectory(self, job_id: int) -> Trajectory:
         row = self.db.execute("SELECT json FROM trajectories WHERE job_id = ?", (job_id,)).fetchone()
         if row is None:
@@ -270,17 +338,22 @@ class RunStore:
         return [r for r in self.jobs() if r.key.task == task and r.key.instance_id == instance_id
                 and (method is None or r.key.method == method)]
 
+    @_guarded
     def model_calls(self, job_id: int) -> list[CallRow]:
         """A job's model calls as stored for SQL queries (the trajectory holds them in full)."""
         rows = self.db.execute("SELECT * FROM model_calls WHERE job_id = ? ORDER BY idx", (job_id,))
         return [CallRow(Conversation.parse(r["conversation"]), r["round"], r["model"], r["prompt_tokens"],
                         r["completion_tokens"], r["latency_s"], bool(r["cached"])) for r in rows]
 
+    @_guarded
     def count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM jobs").fetchone()[0])
 
     def close(self) -> None:
         self.db.close()
+        if self._lock is not None:
+            os.close(self._lock)  # releases the flock
+            self._lock = None
 
     def __enter__(self) -> RunStore:
         return self

@@ -168,6 +168,11 @@ class Trajectory:
         return sum(c.prompt_tokens + c.completion_tokens for c in self.calls)
 
     @property
+    def errored(self) -> bool:
+        """Whether the run or its judging failed: an error of the job, never a wrong answer."""
+        return self.stop_reason == "error" or self.judge_error is not None
+
+    @property
     def correct(self) -> bool | None:
         return None if self.verdict is None else self.verdict.correct
 

@@ -23,11 +23,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from codesteer.eval.judging import JudgePool
 from codesteer.eval.limits import Limits
 from codesteer.eval.runner import Job, JobResult, ModelFactory, default_factory, run_jobs
 from codesteer.eval.store import JobKey, RunStore
 from codesteer.llm.base import ChatModel
 from codesteer.steer.code_runner import Executor, default_executor
+from codesteer.steer.scorer import Judge
 from codesteer.steer.trajectory import Trajectory
 from codesteer.symbench.task import Instance
 from codesteer.synth.replay import SeededModel, branch_models
@@ -144,16 +146,18 @@ async def run_synth_async(
     instances, notices = spec.instances()
     given, factory = models or {}, model_factory or default_factory(cache)
     built: dict[str, ChatModel] = {}
+    judge = JudgePool()
     try:
         for name in sorted({spec.teacher, spec.task_spec} - set(given)):
             built[name] = factory(name)  # a bad model spec fails here, before anything is stored
         with RunStore(out) as store:
+            store.claim()
             store.bind(spec.to_dict())
             done = load(store)
             if retry_errors:
-                done = {k: t for k, t in done.items() if t.stop_reason != "error"}
+                done = {k: t for k, t in done.items() if not t.errored}
             pending = _pending(spec, _roots(spec, instances), done)
-            pool = _Pool(spec, store, done, budget, on_rollout)
+            pool = _Pool(spec, store, done, budget, on_rollout, judge)
             if pending:
                 from codesteer.sandbox import default_pool_size
 
@@ -166,6 +170,7 @@ async def run_synth_async(
     finally:
         for m in built.values():
             await m.aclose()
+        judge.close()
     return SynthSummary(Path(out), stored, pool.ran, pool.left, budget.reached(pool.calls, pool.tokens),
                         pool.calls, pool.tokens, time.perf_counter() - started, notices)
 
@@ -174,8 +179,9 @@ class _Pool:
     """Workers taking rollouts from a queue that grows as parents finish; a budget check before each."""
 
     def __init__(self, spec: SynthSpec, store: RunStore, done: dict[Place, Trajectory],
-                 budget: Budget, on_rollout: Callable[[JobResult], None] | None) -> None:
+                 budget: Budget, on_rollout: Callable[[JobResult], None] | None, judge: Judge) -> None:
         self.spec, self.store, self.done, self.budget, self.on_rollout = spec, store, done, budget, on_rollout
+        self.judge = judge
         self.calls = self.tokens = self.ran = self.left = 0
         for t in done.values():
             self._spend(t)
@@ -232,7 +238,7 @@ class _Pool:
             parent = self.done[r.parent()]
             task, steer, executor = branch_models(parent, r.path[-1][0], task, steer, executor)
         return await solve(r.instance, method="codesteer", task_model=task, steer_model=steer,
-                           config=spec.steer, executor=executor)
+                           config=spec.steer, executor=executor, judge=self.judge)
 
 
 def _pending(spec: SynthSpec, roots: list[Rollout], done: Mapping[Place, Trajectory]) -> list[Rollout]:

@@ -105,7 +105,7 @@ def leaf_score(t: Trajectory) -> float:
 
 def usable(t: Trajectory) -> bool:
     """Rollouts that ended in an error say nothing about their guidance."""
-    return t.stop_reason != "error" and rounds(t) > 0
+    return not t.errored and rounds(t) > 0
 
 
 # ----- expansion ------------------------------------------------------------------------------
