@@ -119,7 +119,7 @@ def test_a_sandbox_failure_is_a_sample_error_not_a_wrong_answer(tmp_path: Path, 
 
 
 def test_datasets_from_levels_suites_and_the_release(original_root: Path) -> None:
-    level3 = instances("game24", level="3", n=2, seed=7)
+    level3 = instances("game24", level=3, n=2, seed=7)  # as inspect's command line reads -T level=3
     assert [i.id for i in level3] == ["game24-3-7", "game24-3-8"] and len(level3[0].data["numbers"]) == 6
     unseen = instances("unseen", n=1)
     assert {i.task for i in unseen} == {t.name for t in map(get_task, [i.task for i in unseen])}

@@ -46,6 +46,7 @@ def instances(selector: str, *, level: str | None = None, n: int | None = 10, se
     items, the first ``n`` per task (``n=None``: all); an item that cannot be read is an error.
     """
     tasks = select_tasks(selector)
+    level = None if level is None else str(level)  # inspect reads `-T level=3` as the number 3
     if original is None:
         if n is None:
             raise ValueError("generated sets need a size: n")
