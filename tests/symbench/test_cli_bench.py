@@ -90,7 +90,7 @@ def test_export_without_datasets_says_how_to_install(tmp_path: Path, monkeypatch
     def missing(*args, **kwargs):
         raise ImportError("exporting needs the 'datasets' package: pip install 'codesteer[hf]'")
 
-    monkeypatch.setattr(export, "export_dataset", missing)
+    monkeypatch.setattr(export, "build_dataset", missing)
     result = run("export", "game24", "--n", "1", "--out", str(tmp_path / "x"))
     assert result.exit_code == 2 and "codesteer[hf]" in result.output
 

@@ -158,12 +158,24 @@ def export(
     level: str = LEVEL,
     n: int = typer.Option(10, "--n", "-n", help="Instances per task."),
     seed: int = SEED,
-    out: Path = typer.Option(..., "--out", "-o", help="Folder for the saved dataset."),
+    out: Path = typer.Option(None, "--out", "-o", help="Folder for the saved dataset (load_from_disk) and its card."),
+    fmt: str = typer.Option("rows", "--format", "-f",
+                            help="rows (the instance's fields) or rl (chat prompt + instance JSON for RL rewards)."),
+    push_to_hub: str = typer.Option(None, "--push-to-hub", metavar="REPO",
+                                    help="Also publish the set with its dataset card as this Hub dataset repo."),
+    private: bool = typer.Option(False, "--private", help="With --push-to-hub: create the repo private."),
 ) -> None:
-    """Save generated instances of TASKS as a Hugging Face `datasets` dataset (load_from_disk)."""
-    from codesteer.symbench.export import export_dataset
+    """Save generated instances of TASKS as a Hugging Face `datasets` dataset with a dataset card."""
+    from codesteer.integrations import hub
+    from codesteer.integrations.rl import rl_row
+    from codesteer.symbench.export import build_dataset, plain_row
     from codesteer.symbench.registry import select_tasks
 
+    rows = {"rows": plain_row, "rl": lambda instance, task: rl_row(instance)}
+    if fmt not in rows:
+        _fail(f"unknown --format {fmt!r}; formats: {', '.join(rows)}")
+    if out is None and not push_to_hub:
+        _fail("say where the set goes: --out DIR and/or --push-to-hub REPO")
     try:
         selected = [t for t in select_tasks(tasks) if t.has_generator]
     except KeyError as exc:
@@ -173,10 +185,22 @@ def export(
     try:
         with _progress() as bar:
             job = bar.add_task("generating", total=n * len(selected))
-            count = export_dataset(selected, out, n, seed, level, step=lambda: bar.advance(job))
+            dataset = build_dataset(selected, n, seed, level, rows[fmt], step=lambda: bar.advance(job))
     except (ImportError, ValueError, TypeError) as exc:
         _fail(str(exc))
-    typer.echo(f"saved {count} rows ({len(selected)} tasks) to {out}; load with datasets.load_from_disk")
+    card = hub.dataset_card(selected, n=n, seed=seed, level=level, fmt=fmt, rows=len(dataset))
+    if out is not None:
+        dataset.save_to_disk(str(out))
+        hub.write_card(card, out)
+        typer.echo(f"saved {len(dataset)} rows ({len(selected)} tasks) to {out}; load with datasets.load_from_disk")
+    if push_to_hub:
+        import httpx
+
+        try:
+            hub.push(dataset, card, push_to_hub, private=private)
+        except (OSError, ValueError, httpx.HTTPError) as exc:  # no token, no network, a bad repo id
+            _fail(f"pushing to {push_to_hub} failed: {exc}")
+        typer.echo(f"pushed {len(dataset)} rows to the Hub dataset {push_to_hub}")
 
 
 @bench_app.command("check-original")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from codesteer.symbench.task import Instance, Task
+
+if TYPE_CHECKING:
+    import datasets
 
 
 def generate_set(task: Task, n: int, seed: int = 0, level: str | None = None,
@@ -29,9 +31,18 @@ def dataset_row(instance: Instance, answer_format: str = "") -> dict[str, Any]:
     return row
 
 
-def export_dataset(tasks: list[Task], out_dir: Path, n: int, seed: int = 0, level: str | None = None,
-                   step: Callable[[], None] | None = None) -> int:
-    """Save ``n`` generated instances per task as a ``datasets`` dataset at ``out_dir``; returns the row count.
+#: Builds one row of an exported set from an instance and its task.
+RowBuilder = Callable[[Instance, Task], dict[str, Any]]
+
+
+def plain_row(instance: Instance, task: Task) -> dict[str, Any]:
+    """The default export row (:func:`dataset_row` with the task's answer format)."""
+    return dataset_row(instance, task.answer_format)
+
+
+def build_dataset(tasks: list[Task], n: int, seed: int = 0, level: str | None = None,
+                  row: RowBuilder = plain_row, step: Callable[[], None] | None = None) -> datasets.Dataset:
+    """``n`` generated instances per task as a ``datasets.Dataset`` of ``row(instance, task)`` rows.
 
     Raises ``ImportError`` with an install hint when ``datasets`` is missing.
     """
@@ -42,8 +53,7 @@ def export_dataset(tasks: list[Task], out_dir: Path, n: int, seed: int = 0, leve
     rows = []
     for task in tasks:
         for instance in generate_set(task, n, seed, level):
-            rows.append(dataset_row(instance, task.answer_format))
+            rows.append(row(instance, task))
             if step:
                 step()
-    datasets.Dataset.from_list(rows).save_to_disk(str(out_dir))
-    return len(rows)
+    return datasets.Dataset.from_list(rows)
