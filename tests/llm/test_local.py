@@ -101,3 +101,56 @@ def test_spec_options_reach_the_local_model(embedded_gguf: Path) -> None:
     assert (model.n_threads, model.n_ctx, model.max_tokens, model.repeat_penalty) == (1, 2048, 7, 1.3)
     assert load_model(f"local:{embedded_gguf}", cache=False).name == f"local:{embedded_gguf}"
     assert model.cache_identity != LocalModel().cache_identity  # defaults are part of the cache key
+
+
+@pytest.mark.slow
+@pytest.mark.model
+async def test_the_kv_cache_is_reused_without_changing_any_answer(embedded_gguf: Path) -> None:
+    """Two conversations grown over rounds and interleaved: every answer equals the answer the
+    same request gets from empty caches, while far fewer prompt tokens are evaluated."""
+    from codesteer.llm.local import _load
+
+    model = LocalModel()
+    session = _load(model.path, model.n_ctx, model.n_threads)
+
+    def forget() -> None:
+        for slot in session.slots:
+            slot.llama.reset()
+            slot.aligned = 0
+
+    async def play(fresh: bool) -> tuple[list[str], int]:
+        a = [message("user", "Write a Python program that lists the primes below 60, then explain it. " * 4)]
+        b = [message("user", "Name three sorting algorithms and say which is fastest.")]
+        texts, evaluated = [], 0
+        for r in range(4):
+            for conversation, seed in ((a, None), (b, r)):
+                if fresh:
+                    forget()
+                reply = await model.complete(conversation, max_tokens=24, temperature=0.7 if seed else 0.0, seed=seed)
+                texts.append(reply.text)
+                evaluated += reply.extra["prompt_eval_tokens"]
+                conversation += [message("assistant", reply.text), message("user", f"Go on with step {r}.")]
+        return texts, evaluated
+
+    reused, cheap = await play(fresh=False)
+    fresh, full = await play(fresh=True)
+    assert reused == fresh
+    assert cheap < 0.8 * full
+
+
+@pytest.mark.slow
+@pytest.mark.model
+async def test_a_grammar_makes_every_steering_output_well_formed(embedded_gguf: Path) -> None:
+    from codesteer.steer.grammar import steering_grammar
+    from codesteer.steer.protocol import parse
+
+    model = LocalModel()
+    assert model.grammar == "gbnf" and model.grammar_by_default
+    prompt = [message("user", "Should the assistant answer 'what is 17*23' with code or text? "
+                              "Reply with <<<Code>>> or <<<Text>>>.")]
+    for opening, seed in ((True, 1), (False, 2), (False, 3)):
+        reply = await model.complete(prompt, max_tokens=40, temperature=0.9, seed=seed,
+                                     grammar=steering_grammar(40, opening=opening))
+        decision = parse(reply.text, opening=opening)
+        assert not decision.malformed, reply.text
+        assert reply.extra["constrained"] and reply.text.rstrip().endswith(">>>")

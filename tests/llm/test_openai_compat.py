@@ -150,3 +150,38 @@ async def test_list_models(fake_server: FakeServer) -> None:
     fake_server.queue(Reply(body={"models": "?"}))
     with pytest.raises(BadResponseError):
         await model_for(fake_server).list_models()
+
+
+@pytest.mark.parametrize(("spec", "field"), [("vllm", "guided_grammar"), ("llamacpp", "grammar"), ("openai", None)])
+async def test_a_grammar_goes_to_the_field_the_server_reads(fake_server: FakeServer, spec: str, field: str | None) -> None:
+    from codesteer.llm.spec import load_model
+
+    model = load_model(f"{spec}:m@{fake_server.url}", cache=False)
+    assert model.grammar == ("gbnf" if field else None) and not model.grammar_by_default
+    reply = await model.complete(HELLO, grammar='root ::= "<<<Code>>>"')
+    sent = fake_server.requests[-1]["json"]
+    assert (sent.get(field) if field else None) == ('root ::= "<<<Code>>>"' if field else None)
+    assert "grammar" not in sent or field == "grammar"
+    assert reply.extra["constrained"] is (field is not None)
+
+
+async def test_steering_calls_record_whether_they_were_constrained(fake_server: FakeServer) -> None:
+    from codesteer.llm.scripted import ScriptedModel
+    from codesteer.llm.spec import load_model
+    from codesteer.steer import SteerConfig, solve
+    from codesteer.steer.trajectory import STEER
+
+    fake_server.queue(Reply(body=openai_body("Use a program. <<<Code>>>")),
+                      Reply(body=openai_body("<<<Return Answer>>>")))
+    steer = load_model(f"vllm:m@{fake_server.url}", cache=False)
+    task = ScriptedModel(["<<<7>>>"])
+    config = SteerConfig(self_check=False, constrain="on")
+    t = await solve("What is 3 + 4?", task_model=task, steer_model=steer, config=config, executor=None)
+    calls = [c for c in t.calls if c.conversation == STEER]
+    assert [c.constrained for c in calls] == [True, True] and all(c.params["grammar"] == "steering" for c in calls)
+    sent = [r["json"] for r in fake_server.requests]
+    assert '"Return Answer"' not in sent[0]["guided_grammar"] and '"Return Answer"' in sent[1]["guided_grammar"]
+    assert all(c.constrained is None for c in t.calls if c.conversation != STEER)
+    off = await solve("What is 3 + 4?", task_model=ScriptedModel(["<<<7>>>"]), steer_model=ScriptedModel(
+        ["<<<Text>>>", "<<<Return Answer>>>"]), config=config)
+    assert all(c.constrained is None for c in off.calls)  # a backend that cannot constrain is not asked

@@ -40,3 +40,12 @@ def test_parse(text: str, opening: bool, action: str, guidance: str, malformed: 
     decision = parse(text, opening=opening)
     assert (decision.action, decision.guidance, decision.malformed) == (action, guidance, malformed)
     assert bool(decision.reason) == malformed
+
+
+def test_the_steering_grammar_bounds_its_parts_by_the_token_budget() -> None:
+    from codesteer.steer.grammar import steering_grammar
+
+    opening, later = steering_grammar(48, opening=True), steering_grammar(48)
+    assert 'root ::= reasoning "<<<" decision ">>>"' in opening
+    assert '"Return Answer"' not in opening and '"Return Answer" | "Terminate"' in later
+    assert "[^<]{0,20}" in later and "[^<>]{1,20}" in later  # 48 tokens: 8 kept for brackets and a word

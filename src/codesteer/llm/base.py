@@ -75,6 +75,10 @@ class ChatModel(ABC):
     name: str = "model"
     #: What the model declares about itself (a checkpoint's ``codesteer.json``), if anything.
     card: ModelCard | None = None
+    #: The grammar language a ``grammar`` parameter may use (``"gbnf"``), ``None`` if it cannot
+    #: constrain decoding; ``grammar_by_default``: constrain steering without being asked.
+    grammar: str | None = None
+    grammar_by_default: bool = False
 
     @abstractmethod
     async def complete(self, messages: Sequence[Message], **params: Any) -> Completion:
@@ -112,6 +116,14 @@ class ModelWrapper(ChatModel):
     @property
     def card(self) -> ModelCard | None:  # type: ignore[override]
         return self.inner.card
+
+    @property
+    def grammar(self) -> str | None:  # type: ignore[override]
+        return self.inner.grammar
+
+    @property
+    def grammar_by_default(self) -> bool:  # type: ignore[override]
+        return self.inner.grammar_by_default
 
     async def complete(self, messages: Sequence[Message], **params: Any) -> Completion:
         return await self.inner.complete(messages, **params)

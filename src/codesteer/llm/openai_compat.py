@@ -98,8 +98,13 @@ class OpenAICompatModel(ChatModel):
         timeout: float = 120.0,
         retry: RetryPolicy | None = None,
         name: str | None = None,
+        grammar_field: str | None = None,
     ) -> None:
         self.model = model
+        #: The request field a server reads a GBNF grammar from (vLLM ``guided_grammar``,
+        #: llama.cpp's server ``grammar``); ``None``: this server cannot constrain decoding.
+        self.grammar_field = grammar_field
+        self.grammar = "gbnf" if grammar_field else None
         self.base_url = (base_url or os.environ.get(URL_ENV) or OPENAI_URL).rstrip("/")
         key = api_key or os.environ.get(KEY_ENV)
         if not key and _is_openai(self.base_url):
@@ -169,6 +174,9 @@ class OpenAICompatModel(ChatModel):
     async def complete(self, messages: Sequence[Message], **params: Any) -> Completion:
         payload: dict[str, Any] = {"model": self.model, "messages": [dict(m) for m in messages]}
         payload.update({k: params[k] for k in FORWARDED_PARAMS if params.get(k) is not None})
+        constrained = bool(params.get("grammar") and self.grammar_field)
+        if constrained:
+            payload[self.grammar_field] = params["grammar"]  # type: ignore[index]
         started = time.perf_counter()
         body = await self._request("POST", "/chat/completions", payload)
         text, prompt_tokens, completion_tokens, finish, served = _parse_completion(body, self.model)
@@ -179,6 +187,7 @@ class OpenAICompatModel(ChatModel):
             latency_s=time.perf_counter() - started,
             model=served,
             finish_reason=finish,
+            extra={"constrained": constrained},
         )
 
     async def list_models(self) -> list[str]:

@@ -9,6 +9,7 @@ builds the model from ``REST``. Adding a provider is one :func:`register_provide
     openai:MODEL@http://127.0.0.1:8000/v1 any OpenAI-compatible server
     vllm:MODEL[@URL]                      vLLM (default http://127.0.0.1:8000/v1)
     ollama:MODEL[@URL]                    Ollama (default http://127.0.0.1:11434/v1)
+    llamacpp:MODEL[@URL]                  a llama.cpp server (default http://127.0.0.1:8080/v1)
     anthropic:claude-...                  Anthropic
     hf:PATH                               a transformers checkpoint, in-process
 """
@@ -30,6 +31,7 @@ from codesteer.llm.retry import RetryPolicy
 
 VLLM_URL = "http://127.0.0.1:8000/v1"
 OLLAMA_URL = "http://127.0.0.1:11434/v1"
+LLAMACPP_URL = "http://127.0.0.1:8080/v1"
 _MODEL_AT_URL = re.compile(r"^(?P<model>.*?)@(?P<url>https?://\S+)$")
 
 
@@ -91,8 +93,10 @@ def _openai(rest: str, *, api_key: str | None = None, timeout: float = 120.0,
     return OpenAICompatModel(model, base_url=url, api_key=api_key, timeout=timeout, retry=retry)
 
 
-def _local_server(prefix: str, default_url: str, key_env: str | None) -> Callable[..., ChatModel]:
-    """A provider for a local OpenAI-compatible server; never sends the user's OpenAI key there."""
+def _local_server(prefix: str, default_url: str, key_env: str | None,
+                  grammar_field: str | None = None) -> Callable[..., ChatModel]:
+    """A provider for a local OpenAI-compatible server; never sends the user's OpenAI key there.
+    ``grammar_field``: the request field the server reads a GBNF grammar from."""
 
     def build(rest: str, *, api_key: str | None = None, timeout: float = 300.0,
               retry: RetryPolicy | None = None) -> ChatModel:
@@ -101,7 +105,7 @@ def _local_server(prefix: str, default_url: str, key_env: str | None) -> Callabl
         model, url = split_model_url(rest, default_url)
         key = api_key or (os.environ.get(key_env) if key_env else None) or PLACEHOLDER_KEY
         return OpenAICompatModel(model, base_url=url, api_key=key, timeout=timeout, retry=retry,
-                                 name=f"{prefix}:{rest}")
+                                 name=f"{prefix}:{rest}", grammar_field=grammar_field)
 
     return build
 
@@ -139,8 +143,10 @@ register_provider("local", _local, usage="local | local:PATH.gguf",
                   summary="embedded SmolLM2-135M-Instruct, or any GGUF file (in-process, offline)")
 register_provider("openai", _openai, usage="openai:MODEL[@URL]",
                   summary="OpenAI, or any OpenAI-compatible URL ($OPENAI_API_KEY, $OPENAI_BASE_URL)")
-register_provider("vllm", _local_server("vllm", VLLM_URL, "VLLM_API_KEY"), usage="vllm:MODEL[@URL]",
+register_provider("vllm", _local_server("vllm", VLLM_URL, "VLLM_API_KEY", "guided_grammar"), usage="vllm:MODEL[@URL]",
                   summary=f"a vLLM server (default {VLLM_URL}; key from $VLLM_API_KEY if set)")
+register_provider("llamacpp", _local_server("llamacpp", LLAMACPP_URL, None, "grammar"), usage="llamacpp:MODEL[@URL]",
+                  summary=f"a llama.cpp server (llama-server, or python -m llama_cpp.server; default {LLAMACPP_URL})")
 register_provider("ollama", _local_server("ollama", OLLAMA_URL, None), usage="ollama:MODEL[@URL]",
                   summary=f"an Ollama server (default {OLLAMA_URL})")
 register_provider("anthropic", _anthropic, usage="anthropic:MODEL[@URL]",

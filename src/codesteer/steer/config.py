@@ -68,6 +68,9 @@ class SteerConfig:
     prompts: str = "codesteer"
     #: How steering outputs are read: ``strict`` (ours) or ``original`` (the release's substring rule).
     protocol: str = "strict"
+    #: Decode steering decisions under the protocol's grammar: ``auto`` (where the backend does it
+    #: by default: in-process llama.cpp), ``on`` (wherever the backend can), ``off``.
+    constrain: str = "auto"
 
     def __post_init__(self) -> None:
         if self.max_rounds < 0:
@@ -78,6 +81,8 @@ class SteerConfig:
             raise ValueError("self_check_attempts must be >= 1")
         if self.steer_style not in ("auto", "finetuned", "prompted"):
             raise ValueError(f"steer_style must be auto, finetuned or prompted, not {self.steer_style!r}")
+        if self.constrain not in ("auto", "on", "off"):
+            raise ValueError(f"constrain must be auto, on or off, not {self.constrain!r}")
         if self.protocol not in ("strict", "original"):
             raise ValueError(f"protocol must be strict or original, not {self.protocol!r}")
         if self.prompts != "codesteer" and not (self.prompts.startswith("original:") and self.prompts[9:].strip()):

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 from codesteer.llm.base import ChatModel
 from codesteer.sandbox.types import Execution
-from codesteer.steer.chat import Chat
+from codesteer.steer.chat import Chat, Constraint
 from codesteer.steer.code_runner import CodeRunner
-from codesteer.steer.config import SteerConfig
+from codesteer.steer.config import Sampling, SteerConfig
+from codesteer.steer.grammar import steering_grammar
 from codesteer.steer.profile import SteerProfile
 from codesteer.steer.record import Recorder
 from codesteer.steer.trajectory import Conversation, StopReason
@@ -49,10 +50,20 @@ class Run:
         self._models = dict(models)
 
     def chat(self, conversation: Conversation | str) -> Chat:
-        """A new conversation with the model of its role, sampled as that role is."""
+        """A new conversation with the model of its role, sampled as that role is; a steering
+        conversation decodes under the protocol's grammar when the settings and the backend allow."""
         which = Conversation.parse(conversation)
         model = self._models.get(which.role)
         if model is None:
             raise ValueError(f"this method has no {which.role} model (conversation {which})")
         style = self.profile.style if self.profile is not None else "prompted"
-        return Chat(self.record, which, model, self.config.sampling(which.role, style))
+        sampling = self.config.sampling(which.role, style)
+        return Chat(self.record, which, model, sampling, self._constraint(which, model, sampling))
+
+    def _constraint(self, which: Conversation, model: ChatModel, sampling: Sampling) -> Constraint | None:
+        wanted = {"on": model.grammar is not None, "auto": model.grammar_by_default, "off": False}
+        if which.role != "steer" or self.config.protocol != "strict" or not wanted[self.config.constrain]:
+            return None
+        if which.kind == "select":
+            return lambda _round: steering_grammar(sampling.max_tokens, opening=True)
+        return lambda index: steering_grammar(sampling.max_tokens, opening=index == 0)

@@ -38,6 +38,7 @@ class Recorder:
         self.trajectory.calls.append(CallRecord(
             conversation, round, completion.model or model, params, completion.prompt_tokens,
             completion.completion_tokens, completion.latency_s, completion.cached, completion.finish_reason,
+            completion.extra.get("constrained") if "grammar" in params else None,
         ))
 
     def reply(self, index: int, text: str, conversation: Conversation = TASK) -> None:

@@ -59,6 +59,8 @@ class CallRecord:
     latency_s: float
     cached: bool = False
     finish_reason: str | None = None
+    #: Whether the backend decoded under the steering grammar (``None``: no grammar was asked for).
+    constrained: bool | None = None
 
 
 @dataclass
