@@ -33,7 +33,7 @@ def measure_level(task: Task, level: str, samples: int, budget: float, repeats: 
         t1 = time.perf_counter()
         gen_times.append(t1 - t0)
         if task.has_solver:
-            answer = task.solve(instance)
+            answer = task.reference_answer(instance)
             t2 = time.perf_counter()
             solve_times.append(t2 - t1)
             for _ in range(repeats):

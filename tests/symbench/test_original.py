@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from codesteer.symbench.check import check_original, write_fixed
+from codesteer.symbench.audit import check_original, write_fixed
 from codesteer.symbench.original import (
     iter_bbh_items,
     iter_csv_items,
@@ -83,7 +83,7 @@ def small_release(original_root: Path, tmp_path: Path) -> Path:
 
 
 def test_check_original_counts_and_shape(small_release: Path) -> None:
-    report = check_original(small_release, solve=True)
+    report = check_original(small_release, reference=True)
     assert set(report) == {"game24", "combinatorial_calculation"}
     for entry in report.values():
         assert set(entry) >= REPORT_KEYS
@@ -121,7 +121,7 @@ def test_write_fixed_replaces_and_drops_with_a_manifest(small_release: Path, tmp
     assert changes["game24_dataset/24/24_4_number.csv#2"]["action"] == "replace"
     assert manifest["unfixed"] == []
     # The corrected copy passes its own check: every gold accepted, nothing unsolvable.
-    again = check_original(out, solve=True)
+    again = check_original(out, reference=True)
     for entry in again.values():
         assert entry["truth_rejected"] == [] and entry["unsolvable"] == 0
     assert again["combinatorial_calculation"]["loaded"] == 2 and again["game24"]["loaded"] == 3

@@ -68,7 +68,7 @@ def test_generation_is_deterministic_and_serialisable(task, level, seed) -> None
 @given(seed=st.integers(min_value=0, max_value=2**31 - 1))
 def test_reference_solution_passes_the_judge(task, level, seed) -> None:
     instance = task.generate(seed, level=level)
-    answer = task.solve(instance)
+    answer = task.reference_answer(instance)
     verdict = task.judge(instance, answer)
     assert verdict.correct, f"{task.name} level {level} seed {seed}: {verdict.reason}\n{answer}"
     assert verdict.score == 1.0

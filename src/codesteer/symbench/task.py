@@ -132,8 +132,8 @@ class OriginalDataError(ValueError):
 class Task(ABC):
     """Base class of the SymBench tasks.
 
-    Subclasses set the class attributes and implement ``_generate``, ``check`` and ``solve``
-    (plus ``from_original`` to read the released data). ``judge`` is final: it unwraps the
+    Subclasses set the class attributes and implement ``_generate``, ``judge_answer`` and
+    ``reference_answer`` (plus ``from_original`` to read the released data). ``judge`` is final: it unwraps the
     answer and turns any reading failure into a wrong ``Verdict`` with a reason.
     """
 
@@ -219,7 +219,7 @@ class Task(ABC):
                 return Verdict.wrong("no <<<...>>> answer found")
             answer = answer_text.strip()
         try:
-            return self.check(instance, answer)
+            return self.judge_answer(instance, answer)
         except AnswerFormatError as exc:
             return Verdict.wrong(f"unreadable answer: {exc}", answer)
         except (ValueError, TypeError, KeyError, IndexError, ArithmeticError, SyntaxError,
@@ -227,12 +227,12 @@ class Task(ABC):
             return Verdict.wrong(f"unreadable answer ({type(exc).__name__}: {exc})", answer)
 
     @abstractmethod
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         """Judge the unwrapped answer text by the task's rules."""
 
-    # ----- solving ----------------------------------------------------------------------
+    # ----- reference answers ------------------------------------------------------------
     @abstractmethod
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         """A reference answer, computed (search, constraint solving, simulation), wrapped in <<<>>>."""
 
     # ----- original data ----------------------------------------------------------------

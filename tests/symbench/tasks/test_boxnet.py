@@ -83,7 +83,7 @@ def test_released_items_load_and_are_solved(original_root) -> None:
     assert not failures and len(instances) >= 25
     for instance in instances:
         assert instance.source.startswith("original:BoxNet1_dataset/")
-        assert TASK.judge(instance, TASK.solve(instance)).correct
+        assert TASK.judge(instance, TASK.reference_answer(instance)).correct
         assert TASK.judge(instance, "<<<[]>>>").score == 0.0
     item = next(i for i in instances if i.source.endswith("env_pg_state_4_4/pg_state0"))
     assert item.complexity["grid"] == [4, 4]

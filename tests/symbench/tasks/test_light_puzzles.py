@@ -18,7 +18,7 @@ def test_press_toggles_each_listed_cell_once_per_press() -> None:
 
 def test_judge_accepts_the_simulated_grid_in_flat_and_nested_forms() -> None:
     inst = TASK.generate(3)
-    answer = TASK.solve(inst)
+    answer = TASK.reference_answer(inst)
     assert TASK.judge(inst, answer).correct
     values = answer[3:-3].split(",")
     n = inst.data["n"]
@@ -29,7 +29,7 @@ def test_judge_accepts_the_simulated_grid_in_flat_and_nested_forms() -> None:
 
 def test_near_misses_fail_with_a_reason() -> None:
     inst = TASK.generate(5)
-    values = TASK.solve(inst)[3:-3].split(",")
+    values = TASK.reference_answer(inst)[3:-3].split(",")
     flipped = values[:]
     flipped[7] = "1" if flipped[7] == "0" else "0"
     verdict = TASK.judge(inst, "<<<" + ",".join(flipped) + ">>>")
@@ -44,7 +44,7 @@ def test_near_misses_fail_with_a_reason() -> None:
 def test_ladder_grows() -> None:
     top = TASK.generate(1, level="6")
     assert top.data["n"] == 20 and len(top.data["operations"]) == 40
-    assert TASK.judge(top, TASK.solve(top)).correct
+    assert TASK.judge(top, TASK.reference_answer(top)).correct
 
 
 def test_released_items_load_and_their_golds_pass(original_root) -> None:
@@ -53,7 +53,7 @@ def test_released_items_load_and_their_golds_pass(original_root) -> None:
     for inst in instances:
         assert inst.source.startswith("original:light_puzzles_dataset/")
         assert TASK.judge(inst, f"<<<{inst.data[RELEASED_ANSWER]}>>>").correct, inst.id
-        assert TASK.solve(inst) == f"<<<{inst.data[RELEASED_ANSWER]}>>>"
+        assert TASK.reference_answer(inst) == f"<<<{inst.data[RELEASED_ANSWER]}>>>"
         d = inst.data
         buttons = {k: [tuple(c) for c in v] for k, v in d["buttons"].items()}
         assert question_text(d["initial_state"], buttons, d["operations"]) == inst.question

@@ -71,7 +71,7 @@ def test_generated_expressions_are_fully_bracketed() -> None:
 @given(st.integers(0, 10**6), st.sampled_from([(1, 1), (1, 2), (3, 3), (2, 6), (6, 9)]))
 def test_solver_passes_and_off_values_fail(seed, size) -> None:
     inst = TASK.generate(seed, size=size)
-    answer = TASK.solve(inst)
+    answer = TASK.reference_answer(inst)
     assert TASK.judge(inst, answer).correct
     value = Fraction(answer[3:-3])
     off = value + Fraction(1, 50) + abs(value) / 10**6
@@ -92,6 +92,6 @@ def test_released_items(original_root) -> None:
             assert verdict.correct, inst.id
         else:  # the release's complexity-5 golds are the value of one part only
             assert not verdict.correct and "alone, not of the whole expression" in verdict.reason, inst.id
-        assert TASK.judge(inst, TASK.solve(inst)).correct
+        assert TASK.judge(inst, TASK.reference_answer(inst)).correct
     sample0 = next(i for i in instances if i.id.endswith("sample_0"))
     assert TASK.judge(sample0, "<<<1530>>>").correct and TASK.judge(sample0, "<<<510>>>").correct

@@ -55,7 +55,7 @@ def test_two_separate_squares_both_accepted() -> None:
 def test_generated_answer_is_unique(seed: int, level: str) -> None:
     inst = TASK.generate(seed, level=level)
     assert len(maximal_squares(inst.data["grid"])) == 1
-    answer = TASK.solve(inst)
+    answer = TASK.reference_answer(inst)
     assert TASK.judge(inst, answer).correct
     r, c = (int(v) for v in answer.strip("<>[]").split(","))
     assert not TASK.judge(inst, f"<<<[{r + 1}, {c}]>>>").correct

@@ -61,7 +61,7 @@ def test_question_wording() -> None:
 def test_solver_passes_and_perturbed_fails(seed, size, kind, data) -> None:
     k = data.draw(st.integers(1, size - 1))
     inst = TASK.generate(seed, pool=(size, k, kind))
-    answer = TASK.solve(inst)
+    answer = TASK.reference_answer(inst)
     assert TASK.judge(inst, answer).correct
     values = answer[3:-3].split(",")
     values[-1] = str(Fraction(values[-1]) + 1) if "/" not in values[-1] else values[-1] + "+1"

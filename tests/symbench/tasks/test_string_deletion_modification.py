@@ -45,7 +45,7 @@ def test_rewrite_uses_the_first_applicable_rule_and_detects_loops() -> None:
 
 def test_judge_accepts_quoted_and_bare_and_rejects_near_misses() -> None:
     inst = TASK.generate(2)
-    final = TASK.solve(inst).split('"')[1]
+    final = TASK.reference_answer(inst).split('"')[1]
     assert TASK.judge(inst, f'<<< "{final}" >>>').correct
     assert TASK.judge(inst, f"<<<{final}>>>").correct
     assert TASK.judge(inst, f"<<<'{final}'>>>").correct
@@ -69,5 +69,5 @@ def test_released_items_pass_in_the_quoted_format_their_question_asks_for(origin
         gold = inst.data[RELEASED_ANSWER]
         assert gold.startswith('"') and TASK.judge(inst, f"<<< {gold} >>>").correct, inst.id
         stored = json.loads((original_root / inst.id / "solution.json").read_text())
-        assert TASK.solve(inst) == f'<<< "{stored["final_string"]}" >>>'
+        assert TASK.reference_answer(inst) == f'<<< "{stored["final_string"]}" >>>'
         assert rewrite([BY_TEXT[t] for t in stored["selected_rules"]], stored["initial_string"]) == stored["intermediate_states"]

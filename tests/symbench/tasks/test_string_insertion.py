@@ -30,7 +30,7 @@ def test_t_operation_adds_one_letter_per_occurrence(text: str) -> None:
 
 def test_judge_right_and_near_misses() -> None:
     inst = TASK.generate(11)
-    answer = TASK.solve(inst)[3:-3]
+    answer = TASK.reference_answer(inst)[3:-3]
     assert TASK.judge(inst, f"<<<{answer}>>>").correct
     assert TASK.judge(inst, f'<<<"{answer.lower()}">>>').correct
     original = inst.data["original_string"]
@@ -46,5 +46,5 @@ def test_released_items_load_and_their_golds_pass(original_root) -> None:
     assert not failures and len(instances) == 5
     for inst in instances:
         assert TASK.judge(inst, f"<<<{inst.data[RELEASED_ANSWER]}>>>").correct, inst.id
-        assert TASK.solve(inst) == f"<<<{inst.data[RELEASED_ANSWER]}>>>"
+        assert TASK.reference_answer(inst) == f"<<<{inst.data[RELEASED_ANSWER]}>>>"
         assert question_text(inst.data["original_string"]) == inst.question

@@ -252,7 +252,7 @@ class Blocksworld(Task):
             goal = _random_layout(rng, blocks, goal_stacks)
         return question_text(initial, goal), {"initial": initial, "goal": goal}
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         stacks = [list(s) for s in instance.data["initial"]]
         for number, (block, src, dst) in enumerate(parse_moves(answer), 1):
             problem = apply_move(stacks, block, src, dst)
@@ -262,7 +262,7 @@ class Blocksworld(Task):
             return Verdict.wrong(f"final state is not the goal:\n{render_state(stacks)}", answer)
         return Verdict.right(answer)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         moves = plan(instance.data["initial"], instance.data["goal"])
         return "<<<" + "\n".join(f"Move {b} from {s} to {d}" for b, s, d in moves) + ">>>"
 

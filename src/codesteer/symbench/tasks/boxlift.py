@@ -225,7 +225,7 @@ class BoxLift(Task):
         budget = estimate_steps(boxes, lifters)
         return question_text(boxes, lifters, budget), {"boxes": boxes, "lifters": lifters, "budget": budget}
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         boxes, lifters, budget = (instance.data[k] for k in ("boxes", "lifters", "budget"))
         steps = parse_plan(answer)
         lifted, problem = simulate(boxes, lifters, steps[:budget])
@@ -238,7 +238,7 @@ class BoxLift(Task):
             return Verdict.wrong(f"only {lifted} of {len(boxes)} boxes lifted", answer, score)
         return Verdict.right(answer)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         return "<<<" + format_plan(greedy_plan(instance.data["boxes"], instance.data["lifters"])) + ">>>"
 
     def from_original(self, item: OriginalItem) -> Instance:

@@ -299,7 +299,7 @@ class BoxNet(Task):
                 grid[rng.choice(cells)].append(f"target_{color}")
         return question_text(grid), {"grid": grid_to_json(grid)}
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         grid = grid_from_json(instance.data["grid"])
         total = sum(item.startswith("box_") for items in grid.values() for item in items)
         delivered, problem = simulate(grid, parse_plan(answer))
@@ -310,7 +310,7 @@ class BoxNet(Task):
             return Verdict.wrong(f"only {delivered} of {total} boxes matched to targets", answer, score)
         return Verdict.right(answer)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         return "<<<" + json.dumps(plan(grid_from_json(instance.data["grid"]))) + ">>>"
 
     def from_original(self, item: OriginalItem) -> Instance:

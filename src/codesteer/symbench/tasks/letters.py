@@ -107,7 +107,7 @@ class Letters(Task):
         word = "".join(chars)
         return question_text(word, target), {"word": word, "letter": target}
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         word, letter = instance.data["word"], instance.data["letter"]
         count, given = read_answer(answer)
         truth = positions(word, letter)
@@ -121,7 +121,7 @@ class Letters(Task):
             return Verdict.wrong("wrong positions: " + "; ".join(parts), answer)
         return Verdict.right(answer)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         truth = positions(instance.data["word"], instance.data["letter"])
         return f"<<<Count: {len(truth)}, Positions: {truth}>>>"
 

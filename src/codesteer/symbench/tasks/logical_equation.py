@@ -143,7 +143,7 @@ class LogicalEquation(Task):
         data = {"letters": letters, "values": values, "constraints": constraints}
         return question_text(letters, values, constraints), data
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         letters, values = instance.data["letters"], instance.data["values"]
         if not parse_list(answer):
             raise AnswerFormatError("empty list")
@@ -163,7 +163,7 @@ class LogicalEquation(Task):
                 )
         return Verdict.right(answer)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         data = instance.data
         found = solve_assignment(data["letters"], data["values"], data["constraints"])
         if found is None:

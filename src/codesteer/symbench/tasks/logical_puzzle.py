@@ -36,7 +36,7 @@ from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError
 from codesteer.symbench.errors import NoSolutionError
-from codesteer.symbench.kit.common import released_instance, released_solution, rows_text, weighted
+from codesteer.symbench.kit.common import instance_from_folder_item, released_solution, rows_text, weighted
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -301,14 +301,14 @@ class LogicalPuzzle(Task):
                 continue
         raise ValueError("no solvable grid found for this complexity")
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         d = instance.data
         problems = violations(d["grid"], d["k"], d["rule"], read_cells(answer))
         if problems:
             return Verdict.wrong(problems[0], answer)
         return Verdict.right(answer)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         d = instance.data
         cells = find_selection(d["grid"], d["k"], d["rule"], _SOLVE_BUDGET)
         if cells is None:
@@ -332,4 +332,4 @@ class LogicalPuzzle(Task):
         except SearchBudgetError:
             data["solvable"] = None
         data[RELEASED_ANSWER] = ", ".join(f"{r} {c}" for r, c in gold)
-        return released_instance(self, item, data)
+        return instance_from_folder_item(self, item, data)

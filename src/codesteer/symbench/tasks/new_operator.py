@@ -33,7 +33,7 @@ from fractions import Fraction
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError, parse_list, parse_number
-from codesteer.symbench.kit.common import and_list, released_instance, released_solution
+from codesteer.symbench.kit.common import and_list, instance_from_folder_item, released_solution
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -241,7 +241,7 @@ class NewOperator(Task):
         ops, tree = instance.data["operators"], parse_expression(instance.data["expression"])
         return tree, {evaluate(tree, ops), evaluate(tree, ops, right_first=True)}
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         text = answer.strip()
         if text.startswith("["):
             items = parse_list(text)
@@ -263,7 +263,7 @@ class NewOperator(Task):
             )
         return Verdict.wrong(f"{instance.data['expression']} = {expected}, not {got}", answer)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         tree = parse_expression(instance.data["expression"])
         return f"<<<{evaluate(tree, instance.data['operators'])}>>>"
 
@@ -281,4 +281,4 @@ class NewOperator(Task):
             raise OriginalDataError(f"{item.item_id}: unreadable item ({exc})") from exc
         gold_text = str(int(gold)) if gold.denominator == 1 else repr(float(gold))
         data = {"operators": ops, "expression": match.group(1), RELEASED_ANSWER: gold_text}
-        return released_instance(self, item, data, {"size": [len(ops), count_operations(tree)]})
+        return instance_from_folder_item(self, item, data, {"size": [len(ops), count_operations(tree)]})

@@ -84,7 +84,7 @@ class NumberMultiply(Task):
         ]
         return _question(factors), {"factors": factors}
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         target = math.prod(instance.data["factors"])
         text = answer.strip()
         value = parse_int(text) if re.fullmatch(r"[+-]?[\d,]+", text) else last_integer(text)
@@ -92,7 +92,7 @@ class NumberMultiply(Task):
             return Verdict.wrong(f"{value} is not the product (expected {target})", answer)
         return Verdict.right(answer)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         return f"<<<{math.prod(instance.data['factors'])}>>>"
 
     def from_original(self, item: OriginalItem) -> Instance:

@@ -24,7 +24,7 @@ import random
 import re
 from typing import Any, ClassVar
 
-from codesteer.symbench.kit.common import released_instance, released_solution
+from codesteer.symbench.kit.common import instance_from_folder_item, released_solution
 from codesteer.symbench.kit.rewriting import BY_TEXT, POOL, RewriteLimitError, Rule, first_applicable, rewrite
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
@@ -103,7 +103,7 @@ class StringDeletionModification(Task):
     def _final(self, instance: Instance) -> str:
         return rewrite(_rules(instance.data), instance.data["initial_string"])[-1]
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         got = answer.strip()
         rules = _rules(instance.data)
         states = rewrite(rules, instance.data["initial_string"])
@@ -119,7 +119,7 @@ class StringDeletionModification(Task):
             answer,
         )
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         return f'<<< "{self._final(instance)}" >>>'
 
     def from_original(self, item: OriginalItem) -> Instance:
@@ -136,4 +136,4 @@ class StringDeletionModification(Task):
         if not match or match.group(1) != start:
             raise OriginalDataError("question and solution.json disagree on the initial string")
         data = {"initial_string": start, "selected_rules": texts, RELEASED_ANSWER: f'"{final}"'}
-        return released_instance(self, item, data)
+        return instance_from_folder_item(self, item, data)

@@ -24,7 +24,7 @@ import random
 import re
 from typing import Any, ClassVar
 
-from codesteer.symbench.kit.common import released_instance, released_solution
+from codesteer.symbench.kit.common import instance_from_folder_item, released_solution
 from codesteer.symbench.kit.item_exchange import Method, judge_counts, run_cycle
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
@@ -122,11 +122,11 @@ class StringSplitting(Task):
         question = _INTRO + methods + _BODY.format(a=start[0], b=start[1], c=start[2])
         return question, {"start": start}
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         expected = final_counts(*instance.data["start"])
         return judge_counts(ITEMS, expected, answer)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         counts = final_counts(*instance.data["start"])
         return "<<<[" + ", ".join(f'"{n}"' for n in counts) + "]>>>"
 
@@ -141,4 +141,4 @@ class StringSplitting(Task):
             "start": [int(g) for g in found.groups()],
             RELEASED_ANSWER: "[" + ", ".join(f'"{int(n)}"' for n in gold) + "]",
         }
-        return released_instance(self, item, data)
+        return instance_from_folder_item(self, item, data)
