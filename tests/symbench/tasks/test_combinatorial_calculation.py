@@ -12,6 +12,8 @@ from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER, Instance
 from codesteer.symbench.tasks.combinatorial_calculation import solve_ordered
 
+from ..judging import assert_rejected
+
 TASK = get_task("combinatorial_calculation")
 
 
@@ -87,7 +89,7 @@ def test_solver_answer_passes_and_swapping_numbers_fails(seed: int, level: str) 
     if numbers[0] != numbers[1]:
         swapped = answer.replace(f"[{numbers[0]},", "[X,", 1).replace(f" {numbers[1]},", f" {numbers[0]},", 1)
         swapped = swapped.replace("[X,", f"[{numbers[1]},", 1)
-        assert not TASK.judge(instance, swapped).correct
+        assert_rejected(TASK.judge(instance, swapped), "the numbers must be exactly .* in this order")
 
 
 def test_released_items_load_and_their_golds_pass(original_root) -> None:

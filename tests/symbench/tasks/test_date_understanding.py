@@ -11,6 +11,8 @@ from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER, OriginalItem
 from codesteer.symbench.tasks.date_understanding import PAPER_OFFSETS, mmddyyyy, nth_weekday, resolve, shift
 
+from ..judging import assert_rejected
+
 TASK = get_task("date_understanding")
 
 
@@ -61,11 +63,11 @@ def test_near_misses_fail_with_a_reason() -> None:
     other = next(letter for letter in options if letter != gold)
     wrong = TASK.judge(inst, f"<<<({other})>>>")
     assert not wrong.correct and "today is" in wrong.reason and f"true option is ({gold})" in wrong.reason
-    assert not TASK.judge(inst, f"<<<{options[other]}>>>").correct
+    assert_rejected(TASK.judge(inst, f"<<<{options[other]}>>>"), f"option \\({other}\\) .* is false")
     assert "not option" in TASK.judge(inst, f"<<<({gold}) {options[other]}>>>").reason
     assert "names 2 options" in TASK.judge(inst, f"<<<({gold}), ({other})>>>").reason
-    assert not TASK.judge(inst, "<<<(Z)>>>").correct
-    assert not TASK.judge(inst, f"({gold})").correct  # not wrapped
+    assert_rejected(TASK.judge(inst, "<<<(Z)>>>"), r"\(Z\) is not one of the options")
+    assert_rejected(TASK.judge(inst, f"({gold})"), r"^no <<<\.\.\.>>> answer found$")  # not wrapped
 
 
 @pytest.mark.parametrize("level", list(TASK.levels))
@@ -117,7 +119,7 @@ def test_released_items_load_and_their_golds_pass(original_root) -> None:
         text = dict(inst.data["options"])[gold[1]]
         assert TASK.judge(inst, f"<<<{gold} {text}>>>").correct
         other = next(letter for letter, _ in inst.data["options"] if letter != gold[1])
-        assert not TASK.judge(inst, f"<<<({other})>>>").correct
+        assert_rejected(TASK.judge(inst, f"<<<({other})>>>"), f"option \\({other}\\) .* is false; the true option is")
         if inst.data["scenario"]:  # the scenario was read back: the solver recomputes the gold
             assert TASK.reference_answer(inst) == f"<<<{gold}>>>", inst.id
 

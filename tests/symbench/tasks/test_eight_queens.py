@@ -8,6 +8,8 @@ from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER
 from codesteer.symbench.tasks.eight_queens import count_solutions, parse_positions, solutions
 
+from ..judging import assert_rejected
+
 TASK = get_task("eight_queens")
 
 
@@ -53,7 +55,7 @@ def test_near_misses_name_the_broken_rule() -> None:
     free = next(c for c in cells if c not in placed)
     # shift one free queen along its row: now two queens share a column, or it lands on X/attacks
     shifted = [(r, (c + 1) % n) if (r, c) == free else (r, c) for r, c in cells]
-    assert not TASK.judge(instance, _answer(shifted)).correct
+    assert_rejected(TASK.judge(instance, _answer(shifted)), "attack each other along a|stands on the X cell")
     assert "queens are needed" in TASK.judge(instance, _answer(cells[:-1] if cells[-1] not in placed
                                                                   else cells[1:])).reason
     assert "off the" in TASK.judge(instance, _answer([*cells[:-1], (n, 0)])).reason

@@ -16,6 +16,8 @@ from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER, Instance
 from codesteer.symbench.tasks.game24 import draw_multiset, solve_numbers
 
+from ..judging import assert_rejected
+
 TASK = get_task("game24")
 
 
@@ -101,7 +103,7 @@ def test_solver_answer_passes_and_a_changed_number_fails(seed: int, level: str) 
     assert TASK.judge(instance, answer).correct
     first = str(instance.data["numbers"][0])
     broken = answer.replace(first, str(int(first) + 100), 1)
-    assert not TASK.judge(instance, broken).correct
+    assert_rejected(TASK.judge(instance, broken), rf"each given number must be used exactly once: .*uses \[{int(first) + 100}\]")
 
 
 def test_released_csvs_load_and_golds_are_judged(original_root) -> None:

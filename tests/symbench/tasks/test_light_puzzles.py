@@ -4,6 +4,8 @@ from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER
 from codesteer.symbench.tasks.light_puzzles import LightPuzzles, press_all, question_text
 
+from ..judging import assert_rejected
+
 TASK = LightPuzzles()
 
 
@@ -38,7 +40,7 @@ def test_near_misses_fail_with_a_reason() -> None:
     assert "0 or 1" in TASK.judge(inst, "<<<" + ",".join(["2", *values[1:]]) + ">>>").reason
     initial = ",".join(str(v) for row in inst.data["initial_state"] for v in row)
     if initial != ",".join(values):
-        assert not TASK.judge(inst, f"<<<{initial}>>>").correct
+        assert_rejected(TASK.judge(inst, f"<<<{initial}>>>"), r"light\(s\) wrong: light \(\d+, \d+\) ends")
 
 
 def test_ladder_grows() -> None:

@@ -11,6 +11,8 @@ from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER
 from codesteer.symbench.tasks.number_multiply import last_integer
 
+from ..judging import assert_rejected
+
 TASK = get_task("number_multiply")
 
 
@@ -58,7 +60,7 @@ def test_solver_matches_exact_product(seed: int, digits: list[int]) -> None:
     assert int(answer.strip("<>")) == math.prod(inst.data["factors"])
     assert TASK.judge(inst, answer).correct
     off = f"<<<{math.prod(inst.data['factors']) + 1}>>>"
-    assert not TASK.judge(inst, off).correct
+    assert_rejected(TASK.judge(inst, off), rf"^{math.prod(inst.data['factors']) + 1} is not the product \(expected ")
 
 
 def test_bad_knobs_raise_value_error() -> None:

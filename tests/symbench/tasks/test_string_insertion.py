@@ -7,6 +7,8 @@ from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER
 from codesteer.symbench.tasks.string_insertion import RULES, StringInsertion, apply_t, question_text
 
+from ..judging import assert_rejected
+
 TASK = StringInsertion()
 
 
@@ -35,7 +37,7 @@ def test_judge_right_and_near_misses() -> None:
     assert TASK.judge(inst, f'<<<"{answer.lower()}">>>').correct
     original = inst.data["original_string"]
     assert "missing or extra" in TASK.judge(inst, f"<<<{answer[:-1]}>>>").reason
-    assert not TASK.judge(inst, f"<<<{original}>>>").correct
+    assert_rejected(TASK.judge(inst, f"<<<{original}>>>"), "a missing or extra insertion|position \\d+ should be")
     swapped = answer[:2] + ("A" if answer[2] != "A" else "B") + answer[3:]
     assert "position 3" in TASK.judge(inst, f"<<<{swapped}>>>").reason
     assert "letters A-E" in TASK.judge(inst, "<<<ABCX>>>").reason

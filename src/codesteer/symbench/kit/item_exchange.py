@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from codesteer.symbench.answers import AnswerFormatError, parse_literal
+from codesteer.symbench.answers import AnswerFormatError, parse_literal, read_int
 from codesteer.symbench.task import Verdict
 
 #: Safety bound on single applications in ``once`` mode (generated instances stay far below).
@@ -109,7 +109,7 @@ def parse_counts(answer: str, expected: int) -> list[int]:
     for item in items:
         if not re.fullmatch(r"\d+", item):
             raise AnswerFormatError(f"not a non-negative whole count: {item[:20]!r}")
-        counts.append(int(item))
+        counts.append(read_int(item))
     return counts
 
 

@@ -32,7 +32,7 @@ import string
 from collections import deque
 from typing import Any, ClassVar
 
-from codesteer.symbench.answers import AnswerFormatError
+from codesteer.symbench.answers import AnswerFormatError, read_int
 from codesteer.symbench.errors import NoSolutionError
 from codesteer.symbench.task import Instance, Knob, OneOf, OriginalDataError, OriginalItem, Task, Verdict
 
@@ -75,7 +75,7 @@ def parse_moves(answer: str) -> list[tuple[str, int, int]]:
         match = _MOVE.fullmatch(line.strip().rstrip(".,;"))
         if not match:
             raise AnswerFormatError(f"not a move 'Move X from i to j': {line.strip()[:80]!r}")
-        moves.append((match.group(1), int(match.group(2)), int(match.group(3))))
+        moves.append((match.group(1), read_int(match.group(2)), read_int(match.group(3))))
     return moves
 
 

@@ -36,6 +36,7 @@ below.
 from __future__ import annotations
 
 import json
+import math
 import random
 import re
 from collections import Counter
@@ -62,7 +63,7 @@ def _coord(text: str) -> int | None:
         value = float(text) - 0.5
     except ValueError:
         return None
-    return int(value) if value == int(value) and value >= 0 else None
+    return int(value) if math.isfinite(value) and value == int(value) and value >= 0 else None
 
 
 def _name(cell: Cell) -> str:
@@ -100,7 +101,9 @@ def parse_plan(answer: str) -> list[list[tuple[str, str]]]:
     """
     try:
         value: Any = json.loads(answer, object_pairs_hook=_Pairs)
-    except json.JSONDecodeError:
+    except RecursionError as exc:
+        raise AnswerFormatError("brackets nested too deeply") from exc
+    except ValueError:  # not JSON (or a number too long for it): maybe a Python literal
         value = parse_literal(answer)
         value = _Pairs(value.items()) if isinstance(value, dict) else value
         if isinstance(value, list | tuple):

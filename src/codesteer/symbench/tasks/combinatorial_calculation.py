@@ -33,7 +33,7 @@ import re
 from fractions import Fraction
 from typing import Any, ClassVar
 
-from codesteer.symbench.answers import AnswerFormatError
+from codesteer.symbench.answers import AnswerFormatError, read_int
 from codesteer.symbench.errors import NoSolutionError
 from codesteer.symbench.kit.arith import ExpressionError, normalise_symbols, read_expression
 from codesteer.symbench.kit.common import instance_from_folder_item, released_solution
@@ -87,7 +87,7 @@ def tokens_of(answer: str) -> list[str]:
 
 def check_tokens(tokens: list[str], numbers: list[int], target: int, answer: str) -> Verdict:
     """Judge a token list against the ordered numbers and the target."""
-    used = [int(t) for t in tokens if t.isdigit()]
+    used = [read_int(t) for t in tokens if t.isdigit()]
     if used != numbers:
         return Verdict.wrong(
             f"the numbers must be exactly {numbers} in this order, each once; the answer uses {used}", answer

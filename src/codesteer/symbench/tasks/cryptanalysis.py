@@ -188,8 +188,8 @@ def parse_password(answer: str, size: int) -> str:
     tokens = [t for t in re.split(r"[\s,;]+", text) if t]
     if len(tokens) != size and len("".join(tokens)) == size:
         tokens = list("".join(tokens))
-    if len(tokens) != size or any(len(t) != 1 or not t.isalnum() for t in tokens):
-        raise AnswerFormatError(f"expected {size} single digits or letters, got {answer[:60]!r}")
+    if len(tokens) != size or any(len(t) != 1 or not (t.isascii() and t.isalnum()) for t in tokens):
+        raise AnswerFormatError(f"expected {size} single digits (0-9) or letters (A-Z), got {answer[:60]!r}")
     return "".join(tokens).upper()
 
 

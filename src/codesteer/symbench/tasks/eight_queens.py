@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar
 
-from codesteer.symbench.answers import AnswerFormatError
+from codesteer.symbench.answers import AnswerFormatError, read_int
 from codesteer.symbench.errors import NoSolutionError
 from codesteer.symbench.kit.common import instance_from_folder_item, released_solution
 from codesteer.symbench.task import (
@@ -104,7 +104,7 @@ def parse_positions(answer: str) -> list[Cell]:
     """Queen cells from ``r c, r c``, ``(r, c), ...`` or ``[[r, c], ...]``."""
     if not re.fullmatch(r"[\d\s,;()\[\]]*", answer):
         raise AnswerFormatError("positions must be 'row column' pairs of numbers, e.g. '0 3, 1 0'")
-    numbers = [int(x) for x in re.findall(r"\d+", answer)]
+    numbers = [read_int(x) for x in re.findall(r"\d+", answer)]
     if not numbers or len(numbers) % 2:
         raise AnswerFormatError("positions must come in (row, column) pairs")
     return list(zip(numbers[::2], numbers[1::2], strict=True))

@@ -25,7 +25,7 @@ import random
 import re
 from typing import Any, ClassVar
 
-from codesteer.symbench.answers import AnswerFormatError, parse_int
+from codesteer.symbench.answers import AnswerFormatError, parse_int, read_int
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -49,7 +49,7 @@ def last_integer(text: str) -> int:
     found = _INTEGER.findall(text)
     if not found:
         raise AnswerFormatError("no integer in the reply")
-    return int(found[-1].replace("−", "-").replace(",", "").replace(" ", ""))
+    return read_int(found[-1].replace("−", "-").replace(",", "").replace(" ", ""))
 
 
 class NumberMultiply(Task):

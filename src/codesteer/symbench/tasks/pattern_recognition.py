@@ -27,8 +27,13 @@ import re
 import string
 from typing import Any, ClassVar
 
-from codesteer.symbench.answers import AnswerFormatError, parse_list
-from codesteer.symbench.kit.common import instance_from_folder_item, int_item, released_solution, rows_text
+from codesteer.symbench.kit.common import (
+    instance_from_folder_item,
+    int_item,
+    parse_flat,
+    released_solution,
+    rows_text,
+)
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -138,10 +143,7 @@ class PatternRecognition(Task):
         raise ValueError(f"no matrix with a unique square found in {_ATTEMPTS} draws")
 
     def judge_answer(self, instance: Instance, answer: str) -> Verdict:
-        values = parse_list(answer)
-        if len(values) != 2:
-            raise AnswerFormatError(f"expected [row, column], got {len(values)} values")
-        row, col = (int_item(v) for v in values)
+        row, col = parse_flat(answer, 2, int_item, "integer")
         grid = instance.data["grid"]
         maximal = maximal_squares(grid)
         if any((r, c) == (row, col) for r, c, _ in maximal):

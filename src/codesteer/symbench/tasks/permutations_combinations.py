@@ -26,6 +26,7 @@ from __future__ import annotations
 import random
 import re
 import string
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -170,7 +171,7 @@ class PermutationsCombinations(Task):
         unknown = sorted(set(order) - set(books))
         if unknown:
             return Verdict.wrong(f"not a book on this shelf: {', '.join(unknown)}", answer)
-        repeated = sorted({b for b in order if order.count(b) > 1})
+        repeated = sorted(b for b, times in Counter(order).items() if times > 1)
         if repeated:
             return Verdict.wrong(f"each book goes on the shelf once; repeated: {', '.join(repeated)}", answer)
         if len(order) != len(books):

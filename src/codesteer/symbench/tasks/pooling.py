@@ -87,7 +87,10 @@ def _number(value: Any) -> Fraction:
 def _fmt(value: Fraction) -> str:
     if value.denominator == 1:
         return str(value.numerator)
-    return repr(float(value))
+    try:
+        return repr(float(value))
+    except OverflowError:  # an answer beyond floating point, shown exactly
+        return str(value)
 
 
 class Pooling(Task):

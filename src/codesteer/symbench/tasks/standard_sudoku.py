@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from codesteer.symbench.answers import AnswerFormatError, parse_grid
+from codesteer.symbench.answers import AnswerFormatError, parse_grid, read_int
 from codesteer.symbench.errors import NoSolutionError
 from codesteer.symbench.kit.common import instance_from_folder_item, released_solution
 from codesteer.symbench.task import (
@@ -171,7 +171,7 @@ def _cell(value: Any) -> int:
     if isinstance(value, int):
         return value
     if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
-        return int(value)
+        return read_int(value.strip())
     raise ValueError(f"not a number: {str(value)[:20]!r}")
 
 
