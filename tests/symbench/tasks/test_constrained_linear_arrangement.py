@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from itertools import permutations
 
+import pytest
+
 from codesteer.symbench.original import load_task
-from codesteer.symbench.task import RELEASED_ANSWER
+from codesteer.symbench.task import RELEASED_ANSWER, Instance
 from codesteer.symbench.tasks.constrained_linear_arrangement import (
     DRAW,
     LOSS,
@@ -14,6 +16,8 @@ from codesteer.symbench.tasks.constrained_linear_arrangement import (
     question_text,
     solutions,
 )
+
+from ..judging import assert_rejected
 
 TASK = ConstrainedLinearArrangement()
 
@@ -72,6 +76,20 @@ def test_judge_accepts_every_consistent_answer_and_names_broken_rules() -> None:
         if outcome("animal", inst.data["player_moves"][0], c) != inst.data["results"][0]
     )
     assert "round 1:" in TASK.judge(inst, "<<<" + ",".join(bad) + ">>>").reason
+
+
+@pytest.mark.parametrize(("game", "moves", "answer", "damaged", "card"), [
+    ("elements", "ABCDE", "A,B,C,D,E", ",B,C,D,E", ""),
+    ("stick", "ACBD", "A,C,B,D", "A,,B,D", ""),  # '' once read as card A, which draws with C
+    ("elements", "BAEDC", "B,A,E,D,C", "BC,A,E,D,C", "BC"),  # 'BC' once read as card B
+])
+def test_cards_are_whole_names_never_substrings(game, moves, answer, damaged, card) -> None:
+    """Every round a draw: the opponent played the player's own cards. A card written empty or run
+    together with the next one was found inside the string 'ABCDE' and judged right."""
+    data = {"game": game, "pieces": 8, "player_moves": list(moves), "results": [DRAW] * len(moves)}
+    inst = Instance(TASK.name, "draws", question_text(game, list(moves), data["results"], 8), data)
+    assert TASK.judge(inst, f"<<<{answer}>>>").correct
+    assert_rejected(TASK.judge(inst, f"<<<{damaged}>>>"), f"{card!r} is not a card of this game")
 
 
 def test_released_items(original_root) -> None:

@@ -17,6 +17,8 @@ from codesteer.symbench.tasks.new_operator import (
     sub_expressions,
 )
 
+from ..judging import assert_rejected
+
 TASK = get_task("new_operator")
 OPS = {"~": "1*a*b", "&": "5*a+5*b", "@": "3*a*b", "#": "(a + b)/b"}
 
@@ -44,8 +46,19 @@ def test_judge_accepts_number_forms() -> None:
     inst = _inst({"#": "(a + b)/b"}, "(1#3)#5")  # (4/3 + 5) / 5 = 19/15
     for ok in ("<<<19/15>>>", "<<<1.2667>>>", "<<<1.27>>>", "<<<[1.2666666666666666]>>>"):
         assert TASK.judge(inst, ok).correct, ok
-    for bad in ("<<<1.2>>>", "<<<1.3>>>", "<<<19/16>>>", "<<<[1.27, 2]>>>", "<<<1.27 or so>>>"):
-        assert not TASK.judge(inst, bad).correct, bad
+    for bad, reason in (("<<<1.2>>>", "= 19/15, not 6/5"), ("<<<1.3>>>", "= 19/15, not 13/10"),
+                        ("<<<19/16>>>", "= 19/15, not 19/16"), ("<<<[1.27, 2]>>>", "expected one number, got 2"),
+                        ("<<<1.27 or so>>>", "not a number")):
+        assert_rejected(TASK.judge(inst, bad), reason)
+
+
+def test_a_fraction_must_be_exact_a_decimal_may_be_rounded() -> None:
+    inst = _inst({"#": "(a + b)/b"}, "59#405")  # (59 + 405) / 405 = 464/405 = 1.14567...
+    for ok in ("<<<464/405>>>", "<<<928/810>>>", "<<<1.15>>>", "<<<1.1457>>>", "<<<1.145679012345679>>>"):
+        assert TASK.judge(inst, ok).correct, ok
+    for near in ("462/405", "463/405", "465/405", "1"):  # within 0.005 of the value, but exact forms
+        assert_rejected(TASK.judge(inst, f"<<<{near}>>>"), r"59#405 = 464/405, not ")
+    assert_rejected(TASK.judge(inst, "<<<1.14>>>"), r"= 464/405, not 57/50")
 
 
 def test_judge_names_a_partial_evaluation() -> None:
@@ -75,7 +88,7 @@ def test_solver_passes_and_off_values_fail(seed, size) -> None:
     assert TASK.judge(inst, answer).correct
     value = Fraction(answer[3:-3])
     off = value + Fraction(1, 50) + abs(value) / 10**6
-    assert not TASK.judge(inst, f"<<<{off}>>>").correct
+    assert_rejected(TASK.judge(inst, f"<<<{off}>>>"), rf" = {value}, not {off}$|is the value of the part")
 
 
 def test_bad_knobs() -> None:

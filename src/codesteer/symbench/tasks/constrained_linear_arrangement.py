@@ -60,9 +60,9 @@ RELEASED_ROUNDS: dict[str, tuple[int, ...]] = {
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def hand(game: str, pieces: int = 8) -> str:
-    """The cards each player holds."""
-    return _LETTERS[: HAND.get(game, pieces)]
+def hand(game: str, pieces: int = 8) -> tuple[str, ...]:
+    """The cards each player holds, one letter each (a tuple: membership is by whole card name)."""
+    return tuple(_LETTERS[: HAND.get(game, pieces)])
 
 
 def outcome(game: str, mine: str, theirs: str, pieces: int = 8) -> str:

@@ -6,8 +6,9 @@ Wording as released, including its answer line "Return your answer with format <
 values and symbols>>>" (sic; the release's extractor then asked for one number).
 
 Answer: one number inside ``<<<...>>>`` (integer, decimal, fraction ``a/b``, or a one-element
-list). Judged exactly with fractions: a decimal passes when it is within 0.005 of the value
-(right to two decimals) or within a relative 1e-12 (a printed float).
+list). Judged exactly with fractions: an integer or a fraction must equal the value; a decimal
+passes when it is within 0.005 of the value (right to two decimals) or within a relative 1e-12
+(a printed float).
 
 Knob ``size`` = [number of operators, number of operations]. Levels: ``paper`` = the release's
 two forms in equal shares: one operator applied twice, ``(x&y)&z`` (release complexity 2), and
@@ -198,6 +199,7 @@ def _formula(rng: random.Random) -> str:
 
 
 def _close(got: Fraction, want: Fraction) -> bool:
+    """Whether a decimal answer is the value rounded (to two places or as a printed float)."""
     diff = abs(got - want)
     return diff <= _ABS_TOL or diff <= _REL_TOL * abs(want)
 
@@ -249,8 +251,9 @@ class NewOperator(Task):
                 raise AnswerFormatError(f"expected one number, got {len(items)} values")
             text = str(items[0])
         got = parse_number(text)
+        exact = not re.search(r"[.eE]", text)  # an integer or a fraction means itself, not a rounding
         tree, values = self._values(instance)
-        if any(_close(got, v) for v in values):
+        if any(got == v if exact else _close(got, v) for v in values):
             return Verdict.right(answer)
         ops = instance.data["operators"]
         expected = " or ".join(str(v) for v in sorted(values))

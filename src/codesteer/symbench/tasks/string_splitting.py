@@ -5,7 +5,8 @@ application per turn, until none can run; the answer is the final counts.
 
 Answer: the six counts in the order A, B, C, X, Y, Z. Accepted: the list the question shows
 (``["1", "0", "1", "1", "1", "1"]``, quotes optional), bare counts separated by commas or spaces,
-or six digits run together (``101111``, the released extractor's format).
+or the counts run together as the release's answers are written (``101111``, or ``0007010`` when
+a count has two digits: right when it spells the true counts joined).
 
 Judged by simulation (:mod:`codesteer.symbench.kit.item_exchange`, one application per turn).
 
@@ -15,7 +16,7 @@ release's five complexities (1-3, 2-4, 3-6, 4-7, 5-10), one per instance; ``1``.
 
 Deviations from the release: its judge compared against the counts concatenated (``"010709"``),
 so the list format its own question shows always failed; ours accepts that list (and the
-concatenation). Released golds are all right under the rules.
+concatenation, with counts of any width). Released golds are all right under the rules.
 """
 
 from __future__ import annotations
