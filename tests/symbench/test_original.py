@@ -15,6 +15,7 @@ from codesteer.symbench.original import (
     iter_csv_items,
     iter_json_file_items,
     iter_jsonl_items,
+    iter_task_items,
     load_task,
 )
 from codesteer.symbench.registry import all_tasks
@@ -34,6 +35,20 @@ def test_every_registered_task_loads_its_released_items(original_root: Path, nam
     instances, failures = load_task(original_root, task)
     assert instances, f"{name}: nothing loaded; failures: {failures[:3]}"
     assert all(i.task == name and i.source.startswith("original:") for i in instances)
+
+
+def test_check_original_loads_every_item_of_the_shared_sample(original_root: Path) -> None:
+    """Every file of the sample lies in some task's released folders, and every item there loads
+    (the training split included); every released gold is accepted or rejected with a reason."""
+    folders = [original_root / d for task in all_tasks().values() for d in task.original_dirs]
+    unread = [p for p in original_root.rglob("*") if p.is_file() and not any(p.is_relative_to(f) for f in folders)]
+    assert not unread, unread[:5]
+    report = check_original(original_root)
+    for name, row in report.items():
+        items = list(iter_task_items(original_root, all_tasks()[name]))
+        assert row["load_failures"] == [] and row["loaded"] == len(items) > 0, name
+        assert all(entry["reason"] for entry in row["truth_rejected"]), name
+    assert report["boxlift"]["loaded"] == 70 and report["boxnet"]["loaded"] == 55  # 50 and 30 training items
 
 
 def test_row_readers_ids_and_fields(original_root: Path) -> None:

@@ -124,6 +124,9 @@ class OriginalItem:
 #: Key of ``Instance.data`` holding the released gold answer, written as the text a model would
 #: put inside ``<<<...>>>`` in the format the question asks for (absent when the release has none).
 RELEASED_ANSWER = "released_answer"
+#: Key of ``Instance.data`` naming the release's split of an item that is not in its evaluation
+#: set: ``"train"`` for the items the authors kept for training data (a task's ``training_dirs``).
+RELEASE_SPLIT = "release_split"
 
 
 class OriginalDataError(ValueError):
@@ -156,6 +159,9 @@ class Task(ABC):
     requires_wrapper: ClassVar[bool] = True
     #: Folder (or file) names this task's items have in the original release.
     original_dirs: ClassVar[tuple[str, ...]] = ()
+    #: Those of ``original_dirs`` that hold the release's training split (loaded with
+    #: ``data[RELEASE_SPLIT] = "train"``).
+    training_dirs: ClassVar[tuple[str, ...]] = ()
     #: Tasks drawn from external datasets may have no generator or no reference solver.
     has_generator: ClassVar[bool] = True
     has_solver: ClassVar[bool] = True

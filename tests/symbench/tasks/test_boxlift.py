@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from codesteer.symbench import all_tasks
 from codesteer.symbench.original import load_task
-from codesteer.symbench.task import Instance
+from codesteer.symbench.task import RELEASE_SPLIT, Instance
 from codesteer.symbench.tasks.boxlift import (
     estimate_steps,
     format_plan,
@@ -128,7 +128,9 @@ def test_released_items_load_with_the_estimated_budget(original_root) -> None:
     instances, failures = load_task(original_root, TASK)
     assert not failures and len(instances) >= 20
     for instance in instances:
-        assert instance.source.startswith("original:BoxLift_dataset/")
+        training = instance.source.startswith("original:BoxLift_dataset_SFT/")
+        assert training or instance.source.startswith("original:BoxLift_dataset/")
+        assert instance.data.get(RELEASE_SPLIT) == ("train" if training else None)
         assert instance.data["budget"] == len(release_plan(instance.data["boxes"], instance.data["lifters"]))
         assert f"in at most {instance.data['budget']} steps" in instance.question
         assert TASK.judge(instance, TASK.reference_answer(instance)).correct

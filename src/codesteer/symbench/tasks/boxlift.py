@@ -35,6 +35,9 @@ Deviations from the release: the original skipped rule-breaking assignments sile
 still pass the answer; we fail it and name the rule (the lifted fraction is still the score).
 The original release stores no question for this task; the question is built from the
 template below.
+
+Released items: the evaluation set and ``BoxLift_dataset_SFT/``, the instances the authors kept for
+training data (loaded with ``data[RELEASE_SPLIT] = "train"``).
 """
 
 from __future__ import annotations
@@ -245,7 +248,8 @@ class BoxLift(Task):
         "6": {"num_boxes": 100, "num_lifters": 12, "box_weight": (50, 1000), "lifter_capacity": (60, 350)},
     }
     answer_format = "lines 'Step k: [(box_weight, [agent indices]), ...]' (agents from 0), inside <<<...>>>"
-    original_dirs = ("BoxLift_dataset",)
+    original_dirs = ("BoxLift_dataset", "BoxLift_dataset_SFT")
+    training_dirs = ("BoxLift_dataset_SFT",)
 
     def _generate(self, rng: random.Random, **knobs: Any) -> tuple[str, dict[str, Any]]:
         n = int(knobs["num_boxes"])

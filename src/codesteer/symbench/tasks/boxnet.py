@@ -31,6 +31,9 @@ and name the rule, keeping the delivered fraction as the score. Actions see the 
 start of the step (a box moved into a cell can be moved again only in a later step). The
 original release stores no question for this task; the question is built from the template
 below.
+
+Released items: the evaluation set and ``BoxNet1_dataset_SFT/``, the instances the authors kept for
+training data (loaded with ``data[RELEASE_SPLIT] = "train"``).
 """
 
 from __future__ import annotations
@@ -288,7 +291,8 @@ class BoxNet(Task):
         "6": {"grid": (6, 8), "colors": 8, "boxes_per_color": (3, 5)},
     }
     answer_format = 'JSON list of per-step dicts {"Agent[x, y]": "move(box_c, square[x, y] | target_c)"}, in <<<...>>>'
-    original_dirs = ("BoxNet1_dataset",)
+    original_dirs = ("BoxNet1_dataset", "BoxNet1_dataset_SFT")
+    training_dirs = ("BoxNet1_dataset_SFT",)
 
     def _generate(self, rng: random.Random, **knobs: Any) -> tuple[str, dict[str, Any]]:
         (rows, cols), colors, (lo, hi) = knobs["grid"], int(knobs["colors"]), knobs["boxes_per_color"]
