@@ -74,6 +74,19 @@ def test_bad_input_gives_one_line_errors(args, message: str) -> None:
     assert "Traceback" not in result.output
 
 
+def test_a_failing_judge_is_an_error_not_a_wrong_answer(monkeypatch) -> None:
+    from codesteer.symbench import get_task
+
+    def broken(self, instance, answer):
+        raise ZeroDivisionError("bug")
+
+    monkeypatch.setattr(type(get_task("game24")), "judge_answer", broken)
+    result = run("judge", "game24", "--seed", "3", "--answer", "<<<1+2>>>")
+    assert result.exit_code == 2
+    assert "the game24 judge failed" in result.output and "ZeroDivisionError: bug" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_export_saves_a_datasets_dataset(tmp_path: Path) -> None:
     datasets = pytest.importorskip("datasets")
     out = tmp_path / "ds"

@@ -130,9 +130,14 @@ def show(task_name: str = typer.Argument(..., metavar="TASK"), seed: int = SEED,
 def judge(task_name: str = typer.Argument(..., metavar="TASK"), seed: int = SEED, level: str = LEVEL,
           answer: str = typer.Option(..., "--answer", "-a", help="The reply (its last <<<...>>> is read)."),
           sets: list[str] = SETS) -> None:
-    """Judge an answer to one generated instance (exit code 1 when it is wrong)."""
+    """Judge an answer to one generated instance (exit code 1 when it is wrong, 2 if the judge fails)."""
+    from codesteer.symbench.errors import JudgeError
+
     task, instance = _instance(task_name, seed, level, sets)
-    verdict = task.judge(instance, answer)
+    try:
+        verdict = task.judge(instance, answer)
+    except JudgeError as exc:
+        _fail(str(exc))
     if verdict.correct:
         typer.secho("correct", fg=typer.colors.GREEN)
         return
