@@ -22,7 +22,7 @@ from codesteer.symbench.registry import all_tasks
 
 CANONICAL = ["game24", "path_plan", "boxlift", "boxnet", "blocksworld", "date_understanding", "web_of_lies", "logical_deduction", "navigate", "gsm_hard", "math_geometry", "math_counting_probability", "logical_equation", "new_operator", "pooling", "light_puzzles", "mahjong", "statistical_counting", "matrix_transformation", "logical_puzzle", "constrained_linear_arrangement", "pattern_recognition", "string_insertion", "letter_logic_diagram", "string_deletion_modification", "string_synthesis", "reversi", "standard_sudoku", "letters", "eight_queens", "number_multiply", "cryptanalysis", "string_splitting", "combinatorial_calculation", "synthesis_decomposition", "game_2048", "permutations_combinations"]
 REPORT_KEYS = {"loaded", "truth_checked", "truth_ok", "truth_rejected", "has_solver", "solved", "unsolvable",
-               "load_failures"}
+               "load_failures", "judge_errors"}
 
 
 @pytest.mark.parametrize("name", CANONICAL)
@@ -113,6 +113,22 @@ def test_check_original_counts_and_shape(small_release: Path) -> None:
     assert (game["loaded"], game["truth_ok"], game["solved"], game["unsolvable"]) == (4, 2, 3, 1)
     assert [r["id"] for r in game["truth_rejected"]] == [
         "game24_dataset/24/24_4_number.csv#2", "game24_dataset/24/24_4_number.csv#3"]
+
+
+def test_a_failing_judge_is_reported_not_raised_nor_counted_as_a_rejection(small_release: Path, tmp_path: Path,
+                                                                         monkeypatch) -> None:
+    from codesteer.symbench.registry import get_task
+
+    def broken(self, instance, answer):
+        raise IndexError("bug")
+
+    monkeypatch.setattr(type(get_task("game24")), "judge_answer", broken)
+    game = check_original(small_release, tasks=["game24"], reference=True)["game24"]
+    assert len(game["judge_errors"]) == 4 and "IndexError: bug" in game["judge_errors"][0]["reason"]
+    assert (game["truth_checked"], game["truth_rejected"], game["solved"]) == (0, [], 0)
+    assert all("the game24 judge failed" in f["reason"] for f in game["reference_failures"])
+    manifest = write_fixed(small_release, tmp_path / "fixed", tasks=["game24"])
+    assert manifest["changes"] == [] and {u["why"] for u in manifest["unfixed"]} == {"the judge failed"}
 
 
 def test_check_original_without_solving_and_with_a_task_filter(small_release: Path) -> None:

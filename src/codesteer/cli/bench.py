@@ -237,6 +237,8 @@ def _print_report(report: dict[str, dict[str, Any]], referenced: bool) -> None:
         table.add_row(*row)
     console.print(table)
     for name, r in report.items():
+        for entry in r["judge_errors"]:
+            console.print(f"[red]{name}[/] {entry['id']}: {entry['reason']}", highlight=False)
         for entry in r["truth_rejected"][:5]:
             console.print(f"[yellow]{name}[/] {entry['id']}: {entry['reason']}", highlight=False)
         if len(r["truth_rejected"]) > 5:

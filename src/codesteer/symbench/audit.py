@@ -5,8 +5,11 @@ the task's judge and, with ``reference=True``, runs the reference solver on ever
 maps each task name to::
 
     {"loaded", "truth_checked", "truth_ok", "truth_rejected": [{"id", "reason"}], "has_solver",
-     "solved", "unsolvable", "load_failures": [{"id", "reason"}]}
+     "solved", "unsolvable", "load_failures": [{"id", "reason"}], "judge_errors": [{"id", "reason"}]}
     (+ "reference_failures": [{"id", "reason"}] with reference=True)
+
+``judge_errors`` lists released golds whose judging failed with a
+:class:`~codesteer.symbench.errors.JudgeError` (a bug of the judge, reported rather than raised).
 
 ``unsolvable`` counts items whose solver raised :class:`~codesteer.symbench.errors.NoSolutionError`
 (a complete search proved there is no valid answer). :func:`write_fixed` copies the release and,
@@ -25,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from codesteer.symbench.answers import AnswerFormatError, extract_wrapped, parse_int, parse_list
-from codesteer.symbench.errors import NoSolutionError
+from codesteer.symbench.errors import JudgeError, NoSolutionError
 from codesteer.symbench.original import ITEM_ERRORS, iter_task_items, load_task
 from codesteer.symbench.registry import all_tasks, get_task
 from codesteer.symbench.task import RELEASED_ANSWER, Instance, OriginalItem, Task
@@ -63,11 +66,16 @@ def _check_task(root: Path, task: Task, reference: bool, progress: Progress | No
         "solved": 0,
         "unsolvable": 0,
         "load_failures": [{"id": i, "reason": r} for i, r in failures],
+        "judge_errors": [],
     }
     if reference:
         report["reference_failures"] = []
     for done, instance in enumerate(instances, 1):
-        rejection = gold_rejection(task, instance)
+        try:
+            rejection = gold_rejection(task, instance)
+        except JudgeError as exc:
+            report["judge_errors"].append({"id": instance.id, "reason": str(exc)})
+            rejection = _NO_GOLD
         if rejection is not _NO_GOLD:
             report["truth_checked"] += 1
             if rejection is None:
@@ -107,7 +115,10 @@ def reference_outcome(task: Task, instance: Instance) -> tuple[str, str]:
         return "unsolvable", str(exc)
     except Exception as exc:  # a solver bug or an exhausted budget is reported, not raised
         return "failed", f"solver error ({type(exc).__name__}: {exc})"
-    verdict = task.judge(instance, answer)
+    try:
+        verdict = task.judge(instance, answer)
+    except JudgeError as exc:
+        return "failed", str(exc)
     if not verdict.correct:
         return "failed", f"solver answer rejected: {verdict.reason}"
     return "solved", extract_wrapped(answer) or answer
@@ -149,7 +160,11 @@ def _fix_item(task: Task, item: OriginalItem, root: Path, out: Path, rows: _RowE
         instance = task.from_original(item)
     except ITEM_ERRORS:
         return
-    reason = gold_rejection(task, instance)
+    try:
+        reason = gold_rejection(task, instance)
+    except JudgeError as exc:
+        unfixed.append({"task": task.name, "id": item.item_id, "reason": str(exc), "why": "the judge failed"})
+        return
     if reason is None or reason is _NO_GOLD:
         return
     entry = {"task": task.name, "id": item.item_id, "reason": reason}
