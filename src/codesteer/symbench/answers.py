@@ -16,8 +16,8 @@ import warnings
 from fractions import Fraction
 from typing import Any
 
-#: The longest unwrapped answer a judge reads (characters). The largest reference answer of any
-#: generated level is a few thousand characters (BoxNet's and Path Plan's plans); longer answers
+#: The longest unwrapped answer a judge reads (characters). The largest reference answers of any
+#: generated level are about 9,000 characters (BoxNet's plans at its top level); longer answers
 #: are refused with the reason "answer too long", so that no reply can stall an evaluation.
 MAX_ANSWER_CHARS = 20_000
 _OPEN, _CLOSE = "<<<", ">>>"
