@@ -54,7 +54,7 @@ async def test_a_judge_past_its_deadline_is_a_judge_error_and_the_pool_recovers(
 async def test_a_crashing_judge_is_a_judge_error(instance: Instance) -> None:
     pool = JudgePool(workers=1, function=crash_on_marker)
     try:
-        with pytest.raises(JudgeError, match="failed on this answer: ZeroDivisionError"):
+        with pytest.raises(JudgeError, match=r"game24 judge failed on game24-paper-1 \(ZeroDivisionError"):
             await pool(instance, "<<<CRASH>>>")
         verdict = await pool(instance, "<<<4*4+4+11>>>")
         assert not verdict.correct and verdict.reason

@@ -30,7 +30,7 @@ def reference_answers(instances: Iterable[Instance], wrong_tasks: Iterable[str] 
 
 def _reference(instance: Instance) -> str:
     task = get_task(instance.task)
-    return task.solve(instance) if task.has_solver else f"<<<{instance.data[RELEASED_ANSWER]}>>>"
+    return task.reference_answer(instance) if task.has_solver else f"<<<{instance.data[RELEASED_ANSWER]}>>>"
 
 
 def task_reply(answers: dict[str, str], messages: Sequence[Message], *, bare_wrong: bool = False) -> str:

@@ -7,7 +7,7 @@ from codesteer.symbench.task import Instance, Task
 
 def reference_answer(task: Task, instance: Instance) -> str:
     """The task's reference answer (``<<<...>>>``): the one place these tests name the solver."""
-    return task.solve(instance)
+    return task.reference_answer(instance)
 
 
 def near_miss(task: Task, instance: Instance) -> tuple[str, str]:

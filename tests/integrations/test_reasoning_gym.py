@@ -65,5 +65,5 @@ def test_the_differing_rules_do_differ_from_ours() -> None:
     from codesteer.symbench import get_task
     from codesteer.symbench.task import Instance
 
-    ours = get_task("string_insertion").solve(Instance("string_insertion", "x", "", {"original_string": "CDEAB"}))
+    ours = get_task("string_insertion").reference_answer(Instance("string_insertion", "x", "", {"original_string": "CDEAB"}))
     assert ours == "<<<CDEACBD>>>"

@@ -45,10 +45,10 @@ def test_generate_with_knob_overrides(tmp_path: Path) -> None:
     assert len(row["data"]["numbers"]) == 3 and row["data"]["target"] == 10
 
 
-def test_show_judge_and_solve_agree() -> None:
+def test_show_judge_and_reference_agree() -> None:
     shown = run("show", "combinatorial_calculation", "--seed", "4", "--level", "3")
     assert shown.exit_code == 0 and "the target values is: 100" in shown.output
-    solved = run("solve", "combinatorial_calculation", "--seed", "4", "--level", "3")
+    solved = run("reference", "combinatorial_calculation", "--seed", "4", "--level", "3")
     assert solved.exit_code == 0 and solved.output.startswith("<<<[")
     answer = solved.output.strip()
     right = run("judge", "combinatorial_calculation", "--seed", "4", "--level", "3", "--answer", answer)
@@ -60,7 +60,7 @@ def test_show_judge_and_solve_agree() -> None:
 @pytest.mark.parametrize(("args", "message"), [
     (("show", "no_such_task"), "unknown task"),
     (("show", "game24", "--level", "99"), "unknown level"),
-    (("solve", "gsm_hard"), "no generator"),
+    (("reference", "gsm_hard"), "no generator"),
     (("generate", "math_geometry", "--out", "x.jsonl"), "no generator"),
     (("show", "game24", "--set", "colour=red"), "unknown knob"),
     (("show", "game24", "--set", "count"), "name=value"),
@@ -71,6 +71,19 @@ def test_bad_input_gives_one_line_errors(args, message: str) -> None:
     result = run(*args)
     assert result.exit_code == 2
     assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_failing_judge_is_an_error_not_a_wrong_answer(monkeypatch) -> None:
+    from codesteer.symbench import get_task
+
+    def broken(self, instance, answer):
+        raise ZeroDivisionError("bug")
+
+    monkeypatch.setattr(type(get_task("game24")), "judge_answer", broken)
+    result = run("judge", "game24", "--seed", "3", "--answer", "<<<1+2>>>")
+    assert result.exit_code == 2
+    assert "the game24 judge failed" in result.output and "ZeroDivisionError: bug" in result.output
     assert "Traceback" not in result.output
 
 
@@ -108,7 +121,7 @@ def release(original_root: Path, tmp_path: Path) -> Path:
 
 
 def test_check_original_json(release: Path) -> None:
-    result = run("check-original", str(release), "--json", "--solve")
+    result = run("check-original", str(release), "--json", "--reference")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert set(report) == {"combinatorial_calculation", "gsm_hard"}

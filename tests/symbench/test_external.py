@@ -16,7 +16,7 @@ from codesteer.symbench.external import (
     numeric_close,
     read_number,
 )
-from codesteer.symbench.kit.math_equiv import equivalent, last_boxed, normalise
+from codesteer.symbench.kit.math_equiv import MathTooLargeError, equivalent, last_boxed, normalise
 from codesteer.symbench.registry import get_task
 from codesteer.symbench.task import RELEASED_ANSWER
 
@@ -63,7 +63,9 @@ NOT_EQUIVALENT = [
     ("1, 3", "1, 2"),
     ("", "0"),
     ("__import__('os')", "0"),
-    ("2^{2^{2^{2^{2}}}}", "0"),
+    ("2^{2^{2^{2}}}", "0"),
+    ("(x+1)^{2}", "x^2+2x+2"),
+    ("(a+b+c+d+e+f)^{150}", "0"),
     (r"(-\infty, 5]", r"(-\infty, 5)"),
     (r"2\frac{1}{2}", "1"),
 ]
@@ -77,6 +79,37 @@ def test_equivalent_forms_pass(answer: str, gold: str) -> None:
 @pytest.mark.parametrize(("answer", "gold"), NOT_EQUIVALENT)
 def test_near_misses_fail(answer: str, gold: str) -> None:
     assert not equivalent(answer, gold)
+
+
+@pytest.mark.parametrize(("answer", "what"), [
+    ("((((2**200)**200)**200)**200)", "a power"),
+    ("2^{2^{2^{2^{2}}}}", "a power"),
+    ("((x+1)^{200})^{200}", "a power"),
+    ("10^{10^{10}}", "a power"),
+    (r"\sqrt{2^{3000}+1}", "a root"),
+    ("1048576!", "a factorial"),
+    (r"\binom{10^{9}}{10^{6}}", "a binomial"),
+    (r"\binom{1/2}{1000000}", "a binomial"),
+    ("10^{2000} \\cdot 10^{2000}", "more than 10000 bits"),
+])
+@pytest.mark.timeout(60)
+def test_work_is_bounded_by_the_size_of_the_result(answer: str, what: str) -> None:
+    """Sized before computing: refused at once, never evaluated (a timeout marks a regression)."""
+    with pytest.raises(MathTooLargeError, match=f"too large to evaluate: .*{what}"):
+        equivalent(answer, "7/33")
+
+
+def test_long_answers_are_refused_unread() -> None:
+    with pytest.raises(MathTooLargeError, match="answer too long"):
+        equivalent("1" + " " * 100_000 + "x", "7/33")
+    with pytest.raises(MathTooLargeError, match="answer too long"):
+        equivalent("1+" * 300 + "1", "7/33")
+
+
+@pytest.mark.parametrize("answer", ["0^{-1}", r"\infty-\infty", r"\sqrt[0]{2}", "(-1)!", "3.5!", r"\pi!", "9!!",
+                                    "1e400", "nan", r"x^{x^{x^{x}}}"])
+def test_degenerate_values_are_not_equivalent_and_never_crash(answer: str) -> None:
+    assert not equivalent(answer, "7/33")
 
 
 def test_last_boxed_handles_nested_braces() -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from codesteer.symbench import get_task
-from codesteer.symbench.check import solve_outcome
+from codesteer.symbench.audit import reference_outcome
 from codesteer.symbench.errors import NoSolutionError
 
 
@@ -50,7 +50,7 @@ def test_impossible_instances_are_proved_unsolvable(name: str) -> None:
     instance = task.generate(3, level="1")
     broken = dataclasses.replace(instance, data=CASES[name](instance.data))
     with pytest.raises(NoSolutionError):
-        task.solve(broken)
-    outcome, why = solve_outcome(task, broken)
+        task.reference_answer(broken)
+    outcome, why = reference_outcome(task, broken)
     assert outcome == "unsolvable" and why
-    assert solve_outcome(task, instance)[0] == "solved"
+    assert reference_outcome(task, instance)[0] == "solved"

@@ -9,19 +9,20 @@ from pathlib import Path
 
 import pytest
 
-from codesteer.symbench.check import check_original, write_fixed
+from codesteer.symbench.audit import check_original, write_fixed
 from codesteer.symbench.original import (
     iter_bbh_items,
     iter_csv_items,
     iter_json_file_items,
     iter_jsonl_items,
+    iter_task_items,
     load_task,
 )
 from codesteer.symbench.registry import all_tasks
 
 CANONICAL = ["game24", "path_plan", "boxlift", "boxnet", "blocksworld", "date_understanding", "web_of_lies", "logical_deduction", "navigate", "gsm_hard", "math_geometry", "math_counting_probability", "logical_equation", "new_operator", "pooling", "light_puzzles", "mahjong", "statistical_counting", "matrix_transformation", "logical_puzzle", "constrained_linear_arrangement", "pattern_recognition", "string_insertion", "letter_logic_diagram", "string_deletion_modification", "string_synthesis", "reversi", "standard_sudoku", "letters", "eight_queens", "number_multiply", "cryptanalysis", "string_splitting", "combinatorial_calculation", "synthesis_decomposition", "game_2048", "permutations_combinations"]
 REPORT_KEYS = {"loaded", "truth_checked", "truth_ok", "truth_rejected", "has_solver", "solved", "unsolvable",
-               "load_failures"}
+               "load_failures", "judge_errors"}
 
 
 @pytest.mark.parametrize("name", CANONICAL)
@@ -34,6 +35,20 @@ def test_every_registered_task_loads_its_released_items(original_root: Path, nam
     instances, failures = load_task(original_root, task)
     assert instances, f"{name}: nothing loaded; failures: {failures[:3]}"
     assert all(i.task == name and i.source.startswith("original:") for i in instances)
+
+
+def test_check_original_loads_every_item_of_the_shared_sample(original_root: Path) -> None:
+    """Every file of the sample lies in some task's released folders, and every item there loads
+    (the training split included); every released gold is accepted or rejected with a reason."""
+    folders = [original_root / d for task in all_tasks().values() for d in task.original_dirs]
+    unread = [p for p in original_root.rglob("*") if p.is_file() and not any(p.is_relative_to(f) for f in folders)]
+    assert not unread, unread[:5]
+    report = check_original(original_root)
+    for name, row in report.items():
+        items = list(iter_task_items(original_root, all_tasks()[name]))
+        assert row["load_failures"] == [] and row["loaded"] == len(items) > 0, name
+        assert all(entry["reason"] for entry in row["truth_rejected"]), name
+    assert report["boxlift"]["loaded"] == 70 and report["boxnet"]["loaded"] == 55  # 50 and 30 training items
 
 
 def test_row_readers_ids_and_fields(original_root: Path) -> None:
@@ -83,7 +98,7 @@ def small_release(original_root: Path, tmp_path: Path) -> Path:
 
 
 def test_check_original_counts_and_shape(small_release: Path) -> None:
-    report = check_original(small_release, solve=True)
+    report = check_original(small_release, reference=True)
     assert set(report) == {"game24", "combinatorial_calculation"}
     for entry in report.values():
         assert set(entry) >= REPORT_KEYS
@@ -98,6 +113,22 @@ def test_check_original_counts_and_shape(small_release: Path) -> None:
     assert (game["loaded"], game["truth_ok"], game["solved"], game["unsolvable"]) == (4, 2, 3, 1)
     assert [r["id"] for r in game["truth_rejected"]] == [
         "game24_dataset/24/24_4_number.csv#2", "game24_dataset/24/24_4_number.csv#3"]
+
+
+def test_a_failing_judge_is_reported_not_raised_nor_counted_as_a_rejection(small_release: Path, tmp_path: Path,
+                                                                         monkeypatch) -> None:
+    from codesteer.symbench.registry import get_task
+
+    def broken(self, instance, answer):
+        raise IndexError("bug")
+
+    monkeypatch.setattr(type(get_task("game24")), "judge_answer", broken)
+    game = check_original(small_release, tasks=["game24"], reference=True)["game24"]
+    assert len(game["judge_errors"]) == 4 and "IndexError: bug" in game["judge_errors"][0]["reason"]
+    assert (game["truth_checked"], game["truth_rejected"], game["solved"]) == (0, [], 0)
+    assert all("the game24 judge failed" in f["reason"] for f in game["reference_failures"])
+    manifest = write_fixed(small_release, tmp_path / "fixed", tasks=["game24"])
+    assert manifest["changes"] == [] and {u["why"] for u in manifest["unfixed"]} == {"the judge failed"}
 
 
 def test_check_original_without_solving_and_with_a_task_filter(small_release: Path) -> None:
@@ -121,7 +152,7 @@ def test_write_fixed_replaces_and_drops_with_a_manifest(small_release: Path, tmp
     assert changes["game24_dataset/24/24_4_number.csv#2"]["action"] == "replace"
     assert manifest["unfixed"] == []
     # The corrected copy passes its own check: every gold accepted, nothing unsolvable.
-    again = check_original(out, solve=True)
+    again = check_original(out, reference=True)
     for entry in again.values():
         assert entry["truth_rejected"] == [] and entry["unsolvable"] == 0
     assert again["combinatorial_calculation"]["loaded"] == 2 and again["game24"]["loaded"] == 3

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from codesteer.symbench import Instance, Verdict, all_tasks
 
+from .judging import assert_rejected
+
 TASKS = list(all_tasks().values())
 GENERATED = [t for t in TASKS if t.has_generator]
 LEVELS = [(t, level) for t in GENERATED for level in t.levels]
@@ -68,7 +70,7 @@ def test_generation_is_deterministic_and_serialisable(task, level, seed) -> None
 @given(seed=st.integers(min_value=0, max_value=2**31 - 1))
 def test_reference_solution_passes_the_judge(task, level, seed) -> None:
     instance = task.generate(seed, level=level)
-    answer = task.solve(instance)
+    answer = task.reference_answer(instance)
     verdict = task.judge(instance, answer)
     assert verdict.correct, f"{task.name} level {level} seed {seed}: {verdict.reason}\n{answer}"
     assert verdict.score == 1.0
@@ -77,16 +79,23 @@ def test_reference_solution_passes_the_judge(task, level, seed) -> None:
 @pytest.mark.parametrize("task", GENERATED, ids=_id)
 @pytest.mark.parametrize("reply", MALFORMED)
 def test_malformed_answers_yield_a_verdict(task, reply) -> None:
+    """A reply without a wrapper says so (where the task needs one); a wrapped one is unreadable or
+    breaks a named rule, never passes off a crash as a reason."""
     instance = task.generate(0)
     verdict = task.judge(instance, reply)
     assert isinstance(verdict, Verdict)
-    assert not verdict.correct
-    assert verdict.reason
+    if "<<<" not in reply or ">>>" not in reply.split("<<<", 1)[1]:
+        if task.requires_wrapper:
+            assert_rejected(verdict, r"^no <<<\.\.\.>>> answer found$")
+        else:
+            assert_rejected(verdict, "^unreadable answer: |is not the product")
+    else:
+        assert_rejected(verdict, r"\w")
+        assert "Error" not in verdict.reason and "Traceback" not in verdict.reason
 
 
 @pytest.mark.parametrize("task", GENERATED, ids=_id)
 def test_non_text_answers_yield_a_verdict(task) -> None:
     instance = task.generate(0)
     for value in (None, 42, ["a"], b"<<<1>>>"):
-        verdict = task.judge(instance, value)
-        assert not verdict.correct and verdict.reason
+        assert_rejected(task.judge(instance, value), f"^answer must be text, got {type(value).__name__}$")

@@ -31,7 +31,7 @@ def instance():
 
 
 def correct_answer() -> str:
-    return get_task(TASK).solve(instance())
+    return get_task(TASK).reference_answer(instance())
 
 
 CHECK_MARK = "checks whether the proposed answer is correct"

@@ -1,4 +1,5 @@
-"""``codesteer bench``: list, generate, show, judge, solve and export SymBench tasks; check released data."""
+"""``codesteer bench``: list, generate, show, judge and export SymBench tasks, print reference answers;
+check released data."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-bench_app = typer.Typer(help="SymBench: the 37 symbolic tasks (generate, judge, solve, check the release).",
+bench_app = typer.Typer(help="SymBench: the 37 symbolic tasks (generate, judge, reference answers, check the release).",
                         no_args_is_help=True)
 console = Console()
 
@@ -129,9 +130,14 @@ def show(task_name: str = typer.Argument(..., metavar="TASK"), seed: int = SEED,
 def judge(task_name: str = typer.Argument(..., metavar="TASK"), seed: int = SEED, level: str = LEVEL,
           answer: str = typer.Option(..., "--answer", "-a", help="The reply (its last <<<...>>> is read)."),
           sets: list[str] = SETS) -> None:
-    """Judge an answer to one generated instance (exit code 1 when it is wrong)."""
+    """Judge an answer to one generated instance (exit code 1 when it is wrong, 2 if the judge fails)."""
+    from codesteer.symbench.errors import JudgeError
+
     task, instance = _instance(task_name, seed, level, sets)
-    verdict = task.judge(instance, answer)
+    try:
+        verdict = task.judge(instance, answer)
+    except JudgeError as exc:
+        _fail(str(exc))
     if verdict.correct:
         typer.secho("correct", fg=typer.colors.GREEN)
         return
@@ -139,15 +145,15 @@ def judge(task_name: str = typer.Argument(..., metavar="TASK"), seed: int = SEED
     raise typer.Exit(1)
 
 
-@bench_app.command("solve")
-def solve(task_name: str = typer.Argument(..., metavar="TASK"), seed: int = SEED, level: str = LEVEL,
+@bench_app.command("reference")
+def reference(task_name: str = typer.Argument(..., metavar="TASK"), seed: int = SEED, level: str = LEVEL,
           sets: list[str] = SETS) -> None:
     """Print the reference solver's answer to one generated instance."""
     from codesteer.symbench.errors import NoSolutionError
 
     task, instance = _instance(task_name, seed, level, sets)
     try:
-        typer.echo(task.solve(instance))
+        typer.echo(task.reference_answer(instance))
     except NoSolutionError as exc:
         _fail(f"no valid answer exists: {exc}")
 
@@ -206,13 +212,13 @@ def export(
 @bench_app.command("check-original")
 def check_original_cmd(
     path: Path = typer.Argument(..., help="Root of the released data (the dataset_gather folder)."),
-    solve_all: bool = typer.Option(False, "--solve", help="Also run the reference solvers on every item."),
+    reference: bool = typer.Option(False, "--reference", help="Also run the reference solvers on every item."),
     as_json: bool = typer.Option(False, "--json", help="Print the JSON mapping instead of a table."),
     write_fixed_dir: Path = typer.Option(None, "--write-fixed", help="Write a corrected copy of the release here."),
     tasks: str = typer.Option(None, "--tasks", help="Comma-separated task names (default: all found)."),
 ) -> None:
-    """Validate a copy of the released SymBench: loading, released answers, and (--solve) solvability."""
-    from codesteer.symbench.check import check_original, write_fixed
+    """Validate a copy of the released SymBench: loading, released answers, and (--reference) solvability."""
+    from codesteer.symbench.audit import check_original, write_fixed
 
     if not path.is_dir():
         _fail(f"{path} is not a folder")
@@ -227,34 +233,36 @@ def check_original_cmd(
                 jobs[task_name] = bar.add_task(task_name, total=total)
             bar.update(jobs[task_name], completed=done)
 
-        report = check_original(path, names, solve=solve_all, progress=advance)
+        report = check_original(path, names, reference=reference, progress=advance)
         manifest = write_fixed(path, write_fixed_dir, names, progress=advance) if write_fixed_dir else None
     if as_json:
         typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        _print_report(report, solve_all)
+        _print_report(report, reference)
     if manifest is not None:
         typer.echo(f"corrected copy in {write_fixed_dir}: {len(manifest['changes'])} changes, "
                    f"{len(manifest['unfixed'])} rejected answers left as released (see manifest.json)",
                    err=as_json)
 
 
-def _print_report(report: dict[str, dict[str, Any]], solved: bool) -> None:
+def _print_report(report: dict[str, dict[str, Any]], referenced: bool) -> None:
     table = Table(title="Released SymBench data")
     columns = ["task", "loaded", "load failures", "golds", "accepted", "rejected"]
-    if solved:
+    if referenced:
         columns += ["solved", "unsolvable", "solver failures"]
     for column in columns:
         table.add_column(column, justify="left" if column == "task" else "right", overflow="fold")
     for name, r in report.items():
         row = [name, str(r["loaded"]), str(len(r["load_failures"])), str(r["truth_checked"]),
                str(r["truth_ok"]), str(len(r["truth_rejected"]))]
-        if solved:
-            row += ([str(r["solved"]), str(r["unsolvable"]), str(len(r["solve_failures"]))]
+        if referenced:
+            row += ([str(r["solved"]), str(r["unsolvable"]), str(len(r["reference_failures"]))]
                     if r["has_solver"] else ["no solver", "-", "-"])
         table.add_row(*row)
     console.print(table)
     for name, r in report.items():
+        for entry in r["judge_errors"]:
+            console.print(f"[red]{name}[/] {entry['id']}: {entry['reason']}", highlight=False)
         for entry in r["truth_rejected"][:5]:
             console.print(f"[yellow]{name}[/] {entry['id']}: {entry['reason']}", highlight=False)
         if len(r["truth_rejected"]) > 5:

@@ -36,6 +36,8 @@ def judge_in_worker(instance: Instance, text: str) -> Outcome:
 
     try:
         return True, get_task(instance.task).judge(instance, text)
+    except JudgeError as exc:
+        return False, exc.detail
     except (Exception, MemoryError, RecursionError) as exc:  # reported to the host as the job's judge error
         return False, f"{type(exc).__name__}: {exc}"
 
@@ -86,15 +88,14 @@ class JudgePool:
                 ok, value = await asyncio.wait_for(future, self.deadline_s)
             except TimeoutError:
                 self._kill(executor)
-                raise JudgeError(f"the {instance.task} judge did not finish within {self.deadline_s:g} s on "
-                                 f"this answer ({len(text)} characters)") from None
+                raise JudgeError.about(instance.task, instance.id, text, f"did not finish within {self.deadline_s:g} s") from None
             except BrokenProcessPool:
                 self._kill(executor)
                 if attempt:
-                    raise JudgeError(f"the {instance.task} judge's worker died on this answer") from None
+                    raise JudgeError.about(instance.task, instance.id, text, "its worker process died") from None
                 continue  # another judgement took the pool down: once more on a fresh one
             if not ok:
-                raise JudgeError(f"the {instance.task} judge failed on this answer: {value}")
+                raise JudgeError.about(instance.task, instance.id, text, str(value))
             return value  # type: ignore[return-value]
         raise AssertionError("unreachable")
 

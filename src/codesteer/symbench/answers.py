@@ -3,20 +3,31 @@
 The rule is the one a fair human grader applies: take the last ``<<<...>>>`` block, forgive
 surrounding whitespace, a code fence, matching outer quotes and a trailing period, and nothing
 more. Parsers raise :class:`AnswerFormatError` with a reason a reader understands.
+
+Judging is bounded by the answer's size: ``Task.judge`` refuses an unwrapped answer longer than
+:data:`MAX_ANSWER_CHARS` unread, and every reader here works in time linear in its input.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+import warnings
 from fractions import Fraction
 from typing import Any
 
-_WRAPPED = re.compile(r"<<<(.*?)>>>", re.DOTALL)
+#: The longest unwrapped answer a judge reads (characters). The largest reference answers of any
+#: generated level are about 9,000 characters (BoxNet's plans at its top level); longer answers
+#: are refused with the reason "answer too long", so that no reply can stall an evaluation.
+MAX_ANSWER_CHARS = 20_000
+_OPEN, _CLOSE = "<<<", ">>>"
 _FENCE = re.compile(r"^```[A-Za-z0-9_+-]*\s*\n?(.*?)\n?```$", re.DOTALL)
-_MAX_LITERAL_CHARS = 100_000
 #: Exponents beyond this are refused: exact parsing of ``1e9999999`` would take many seconds.
 MAX_EXPONENT = 1000
+#: Numbers with more digits than this are refused (Python refuses to convert > 4300 by default).
+MAX_DIGITS = 4000
+#: Deepest expression tree read (each level costs the evaluators one stack frame).
+MAX_NESTING = 200
 _EXPONENT = re.compile(r"[eE]\s*([+-]?\d+)")
 
 
@@ -25,11 +36,22 @@ class AnswerFormatError(ValueError):
 
 
 def extract_wrapped(text: str) -> str | None:
-    """Inside of the last ``<<<...>>>`` block of ``text``, cleaned; ``None`` if there is none."""
-    matches = _WRAPPED.findall(text)
-    if not matches:
+    """Inside of the last ``<<<...>>>`` block of ``text``, cleaned; ``None`` if there is none.
+
+    Blocks are read left to right, each from a ``<<<`` to the first ``>>>`` after it (one pass
+    over the text: a reply full of unclosed ``<<<`` costs no more than its length).
+    """
+    last = None
+    start = text.find(_OPEN)
+    while start >= 0:
+        end = text.find(_CLOSE, start + len(_OPEN))
+        if end < 0:
+            break
+        last = (start + len(_OPEN), end)
+        start = text.find(_OPEN, end + len(_CLOSE))
+    if last is None:
         return None
-    return clean(matches[-1])
+    return clean(text[last[0]:last[1]])
 
 
 def clean(answer: str) -> str:
@@ -50,16 +72,37 @@ def _looks_numeric_ending(s: str) -> bool:
     return s.endswith("...")
 
 
+def parse_python(text: str, what: str = "an expression") -> ast.expr:
+    """The syntax tree of one Python expression, never run (``AnswerFormatError`` when unreadable
+    or nested deeper than :data:`MAX_NESTING`).
+
+    The parser's complaints about odd literals (``SyntaxWarning``) are not printed: the text is an
+    answer, not code.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(text, mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        raise AnswerFormatError(f"not {what}: {text[:80]!r}") from exc
+    pending = [(tree, 1)]
+    while pending:
+        node, depth = pending.pop()
+        if depth > MAX_NESTING:
+            raise AnswerFormatError(f"nested too deeply (more than {MAX_NESTING} levels)")
+        pending.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return tree
+
+
 def parse_literal(answer: str) -> Any:
     """A Python/JSON literal (numbers, strings, lists, tuples, dicts, True/False/None)."""
-    if len(answer) > _MAX_LITERAL_CHARS:
-        raise AnswerFormatError("answer is too long")
     text = answer.strip()
     for old, new in (("true", "True"), ("false", "False"), ("null", "None")):
         text = re.sub(rf"\b{old}\b", new, text)
+    tree = parse_python(text, "a literal value")
     try:
-        return ast.literal_eval(text)
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError) as exc:
+        return ast.literal_eval(tree)
+    except (ValueError, TypeError, MemoryError, RecursionError) as exc:
         raise AnswerFormatError(f"not a literal value: {answer[:80]!r}") from exc
 
 
@@ -67,22 +110,40 @@ def parse_int(answer: str) -> int:
     """An integer, allowing a sign, thousands separators and a redundant ``.0``."""
     s = answer.strip().replace(",", "").replace("_", "")
     if re.fullmatch(r"[+-]?\d+(\.0+)?", s):
-        return int(s.split(".")[0])
+        return read_int(s.split(".")[0])
     raise AnswerFormatError(f"not an integer: {answer[:80]!r}")
+
+
+def read_int(numeral: str) -> int:
+    """The integer a reader's pattern matched (decimal digits, optionally signed); more than
+    :data:`MAX_DIGITS` digits or anything else raises ``AnswerFormatError``."""
+    try:
+        return int(_bounded_digits(numeral))
+    except ValueError as exc:
+        if isinstance(exc, AnswerFormatError):
+            raise
+        raise AnswerFormatError(f"not an integer: {numeral[:80]!r}") from exc
+
+
+def _bounded_digits(number: str) -> str:
+    """``number`` unchanged, or ``AnswerFormatError`` when it has more than ``MAX_DIGITS`` digits."""
+    if sum(ch.isdigit() for ch in number) > MAX_DIGITS:
+        raise AnswerFormatError(f"number too long (more than {MAX_DIGITS} digits)")
+    return number
 
 
 def parse_number(answer: str) -> Fraction:
     """An exact number: integer, decimal, ``a/b`` fraction or scientific notation."""
     s = answer.strip().replace(",", "").replace("_", "")
     if re.fullmatch(r"[+-]?\d+\s*/\s*[+-]?\d+", s):
-        num, den = (int(p) for p in s.split("/"))
+        num, den = (int(_bounded_digits(p)) for p in s.split("/"))
         if den == 0:
             raise AnswerFormatError("division by zero in fraction")
         return Fraction(num, den)
     if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", s):
         if any(abs(int(e)) > MAX_EXPONENT for e in _EXPONENT.findall(s)):
             raise AnswerFormatError(f"exponent too large: {answer[:80]!r}")
-        return Fraction(s)
+        return Fraction(_bounded_digits(s))
     raise AnswerFormatError(f"not a number: {answer[:80]!r}")
 
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from codesteer.symbench.answers import AnswerFormatError, parse_number
 from codesteer.symbench.errors import ExternalDataError
-from codesteer.symbench.kit.math_equiv import MathParseError, read_value
+from codesteer.symbench.kit.math_equiv import read_value
 from codesteer.symbench.original import iter_bbh_items, iter_json_file_items, iter_jsonl_items
 from codesteer.symbench.task import OriginalItem
 
@@ -124,19 +124,32 @@ def _hub_rows(dataset: str, config: str | None, split: str) -> list[dict[str, An
 
 # ----- GSM-Hard answers --------------------------------------------------------------------------
 def read_number(text: str) -> float:
-    """A numeric answer: plain, ``1,234.5``, ``$12``, ``3/4``, ``12%`` or LaTeX such as ``\\frac{3}{4}``."""
+    """A numeric answer: plain, ``1,234.5``, ``$12``, ``3/4``, ``12%`` or LaTeX such as ``\\frac{3}{4}``.
+
+    Numbers beyond floating point read as ``±inf`` (close to no target); anything else than one
+    real number raises ``AnswerFormatError`` (a ``MathTooLargeError`` when too large to evaluate).
+    """
     s = text.strip().replace("$", "").replace("\\%", "").rstrip("%").strip()
     try:
-        return float(parse_number(s))
+        return _float(parse_number(s))
     except AnswerFormatError:
         pass
+    value = read_value(s)
+    if isinstance(value, tuple):
+        raise AnswerFormatError("expected one number, got several")
+    if value.free_symbols:
+        raise AnswerFormatError(f"not a number: {text[:80]!r}")
+    real, imaginary = value.evalf(30).as_real_imag()
+    if not (real.is_Number and imaginary == 0):
+        raise AnswerFormatError(f"not a real number: {text[:80]!r}")
+    return _float(real)
+
+
+def _float(value: Any) -> float:
     try:
-        value = read_value(s)
-        if isinstance(value, tuple):
-            raise AnswerFormatError("expected one number, got several")
         return float(value)
-    except (MathParseError, TypeError, ValueError, OverflowError) as exc:
-        raise AnswerFormatError(f"not a number: {text[:80]!r}") from exc
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
 
 
 def numeric_close(value: float, target: float) -> bool:

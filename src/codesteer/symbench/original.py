@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from codesteer.symbench.task import OriginalDataError, OriginalItem
+from codesteer.symbench.task import RELEASE_SPLIT, OriginalDataError, OriginalItem
 
 if TYPE_CHECKING:
     from codesteer.symbench.task import Instance, Task
@@ -215,12 +215,19 @@ def iter_task_items(root: Path, task: Task) -> Iterator[OriginalItem]:
 
 
 def load_task(root: Path, task: Task) -> tuple[list[Instance], list[tuple[str, str]]]:
-    """Instances of ``task`` in the release under ``root``, and (item id, reason) for items that fail."""
+    """Instances of ``task`` in the release under ``root``, and (item id, reason) for items that fail.
+
+    Items of the task's ``training_dirs`` carry ``data[RELEASE_SPLIT] = "train"``.
+    """
     instances: list[Instance] = []
     failures: list[tuple[str, str]] = []
     for item in iter_task_items(Path(root), task):
         try:
-            instances.append(task.from_original(item))
+            instance = task.from_original(item)
         except ITEM_ERRORS as exc:
             failures.append((item.item_id, f"{type(exc).__name__}: {exc}"))
+            continue
+        if item.task_dir in task.training_dirs:
+            instance.data[RELEASE_SPLIT] = "train"
+        instances.append(instance)
     return instances, failures

@@ -20,7 +20,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from codesteer.symbench.answers import AnswerFormatError, extract_wrapped
+from codesteer.symbench.answers import MAX_ANSWER_CHARS, AnswerFormatError, extract_wrapped
+from codesteer.symbench.errors import JudgeError
 
 
 @dataclass
@@ -123,6 +124,9 @@ class OriginalItem:
 #: Key of ``Instance.data`` holding the released gold answer, written as the text a model would
 #: put inside ``<<<...>>>`` in the format the question asks for (absent when the release has none).
 RELEASED_ANSWER = "released_answer"
+#: Key of ``Instance.data`` naming the release's split of an item that is not in its evaluation
+#: set: ``"train"`` for the items the authors kept for training data (a task's ``training_dirs``).
+RELEASE_SPLIT = "release_split"
 
 
 class OriginalDataError(ValueError):
@@ -132,9 +136,11 @@ class OriginalDataError(ValueError):
 class Task(ABC):
     """Base class of the SymBench tasks.
 
-    Subclasses set the class attributes and implement ``_generate``, ``check`` and ``solve``
-    (plus ``from_original`` to read the released data). ``judge`` is final: it unwraps the
-    answer and turns any reading failure into a wrong ``Verdict`` with a reason.
+    Subclasses set the class attributes and implement ``_generate``, ``judge_answer`` and
+    ``reference_answer`` (plus ``from_original`` to read the released data). ``judge`` is final:
+    it unwraps the answer and calls ``judge_answer``, whose every rejection is explicit (a wrong
+    ``Verdict`` naming the broken rule, or an ``AnswerFormatError`` saying what is unreadable);
+    anything else a judge raises is a bug in it and escapes as a ``JudgeError``.
     """
 
     #: Registry key (snake_case), e.g. ``"game24"``.
@@ -153,6 +159,9 @@ class Task(ABC):
     requires_wrapper: ClassVar[bool] = True
     #: Folder (or file) names this task's items have in the original release.
     original_dirs: ClassVar[tuple[str, ...]] = ()
+    #: Those of ``original_dirs`` that hold the release's training split (loaded with
+    #: ``data[RELEASE_SPLIT] = "train"``).
+    training_dirs: ClassVar[tuple[str, ...]] = ()
     #: Tasks drawn from external datasets may have no generator or no reference solver.
     has_generator: ClassVar[bool] = True
     has_solver: ClassVar[bool] = True
@@ -210,29 +219,40 @@ class Task(ABC):
 
     # ----- judging ----------------------------------------------------------------------
     def judge(self, instance: Instance, answer_text: Any) -> Verdict:
-        """Judge a model's full reply (or bare answer); never raises on malformed input."""
+        """Judge a model's full reply (or bare answer).
+
+        Every malformed or hostile answer gets a wrong ``Verdict`` with a reason (answers longer
+        than ``MAX_ANSWER_CHARS`` once unwrapped are refused unread; a task judging free text
+        without a wrapper reads the reply's last ``MAX_ANSWER_CHARS`` characters). Raises ``JudgeError`` (the
+        judge's own exception as its ``__cause__``) only when the judge itself fails.
+        """
         if not isinstance(answer_text, str):
             return Verdict.wrong(f"answer must be text, got {type(answer_text).__name__}")
         answer = extract_wrapped(answer_text)
         if answer is None:
             if self.requires_wrapper:
                 return Verdict.wrong("no <<<...>>> answer found")
-            answer = answer_text.strip()
+            answer = answer_text.strip()[-MAX_ANSWER_CHARS:]  # free text: its end holds the answer
+        if len(answer) > MAX_ANSWER_CHARS:
+            return Verdict.wrong(f"answer too long: {len(answer)} characters (at most {MAX_ANSWER_CHARS})")
         try:
-            return self.check(instance, answer)
+            return self.judge_answer(instance, answer)
         except AnswerFormatError as exc:
             return Verdict.wrong(f"unreadable answer: {exc}", answer)
-        except (ValueError, TypeError, KeyError, IndexError, ArithmeticError, SyntaxError,
-                RecursionError, MemoryError, OverflowError) as exc:
-            return Verdict.wrong(f"unreadable answer ({type(exc).__name__}: {exc})", answer)
+        except Exception as exc:
+            raise JudgeError.wrapping(self.name, instance.id, answer, exc) from exc
 
     @abstractmethod
-    def check(self, instance: Instance, answer: str) -> Verdict:
-        """Judge the unwrapped answer text by the task's rules."""
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
+        """Judge the unwrapped answer text by the task's rules.
 
-    # ----- solving ----------------------------------------------------------------------
+        Return a wrong ``Verdict`` naming the broken rule, or raise ``AnswerFormatError`` saying
+        why the text cannot be read; any other exception is reported as a bug of the judge.
+        """
+
+    # ----- reference answers ------------------------------------------------------------
     @abstractmethod
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         """A reference answer, computed (search, constraint solving, simulation), wrapped in <<<>>>."""
 
     # ----- original data ----------------------------------------------------------------

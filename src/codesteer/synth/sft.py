@@ -26,7 +26,9 @@ from codesteer.llm.base import Message
 from codesteer.steer.extract import answer_in
 from codesteer.steer.protocol import STOP_ACTIONS
 from codesteer.steer.trajectory import STEER, Trajectory
+from codesteer.symbench.errors import JudgeError
 from codesteer.symbench.registry import get_task
+from codesteer.symbench.task import Instance, Task
 from codesteer.synth.tree import prompt_at, rounds, usable
 
 STOP = "<<<Return Answer>>>"
@@ -51,7 +53,8 @@ class SftRecord:
 
 
 def first_correct_round(t: Trajectory) -> int | None:
-    """The first round whose reply the judge accepts (either channel's wrapped answer)."""
+    """The first round whose reply the judge accepts (either channel's wrapped answer). A reply the
+    judge fails on is not taken as correct: the record is then kept uncut."""
     if t.instance is None:
         return None
     instance = t.instance
@@ -60,9 +63,16 @@ def first_correct_round(t: Trajectory) -> int | None:
         stdout = r.execution.stdout if r.execution else None
         for text in (stdout, r.reply):
             answer = answer_in(text)
-            if answer is not None and task.judge(instance, f"<<<{answer}>>>").correct:
+            if answer is not None and _accepted(task, instance, answer):
                 return r.index
     return None
+
+
+def _accepted(task: Task, instance: Instance, answer: str) -> bool:
+    try:
+        return task.judge(instance, f"<<<{answer}>>>").correct
+    except JudgeError:
+        return False
 
 
 def conversation(t: Trajectory, clean: bool) -> list[Message]:

@@ -18,6 +18,8 @@ from codesteer.symbench.tasks.blocksworld import (
     parse_moves,
 )
 
+from ..judging import assert_rejected
+
 TASK = all_tasks()["blocksworld"]
 
 
@@ -103,8 +105,8 @@ def test_released_items_load_and_are_solved(original_root) -> None:
     for instance in instances:
         assert instance.source.startswith("original:Blocksworld_dataset/")
         assert "Goal State:" in instance.question
-        assert TASK.judge(instance, TASK.solve(instance)).correct
-        assert not TASK.judge(instance, "<<<>>>").correct
+        assert TASK.judge(instance, TASK.reference_answer(instance)).correct
+        assert_rejected(TASK.judge(instance, "<<<>>>"), "^final state is not the goal")
 
 
 def test_released_item_layout_is_read_exactly(original_root) -> None:

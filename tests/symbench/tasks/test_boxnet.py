@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from codesteer.symbench import all_tasks
 from codesteer.symbench.original import load_task
-from codesteer.symbench.task import Instance
+from codesteer.symbench.task import RELEASE_SPLIT, Instance
 from codesteer.symbench.tasks.boxnet import grid_from_json, parse_plan, plan, simulate
 
 TASK = all_tasks()["boxnet"]
@@ -82,9 +82,12 @@ def test_released_items_load_and_are_solved(original_root) -> None:
     instances, failures = load_task(original_root, TASK)
     assert not failures and len(instances) >= 25
     for instance in instances:
-        assert instance.source.startswith("original:BoxNet1_dataset/")
-        assert TASK.judge(instance, TASK.solve(instance)).correct
+        training = instance.source.startswith("original:BoxNet1_dataset_SFT/")
+        assert training or instance.source.startswith("original:BoxNet1_dataset/")
+        assert instance.data.get(RELEASE_SPLIT) == ("train" if training else None)
+        assert TASK.judge(instance, TASK.reference_answer(instance)).correct
         assert TASK.judge(instance, "<<<[]>>>").score == 0.0
     item = next(i for i in instances if i.source.endswith("env_pg_state_4_4/pg_state0"))
     assert item.complexity["grid"] == [4, 4]
     assert "Agent[3.5, 3.5]: I am in square[3.5, 3.5]" in item.question
+    assert sum(i.data.get(RELEASE_SPLIT) == "train" for i in instances) >= 5

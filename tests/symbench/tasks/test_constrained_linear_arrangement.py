@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from itertools import permutations
 
+import pytest
+
 from codesteer.symbench.original import load_task
-from codesteer.symbench.task import RELEASED_ANSWER
+from codesteer.symbench.task import RELEASED_ANSWER, Instance
 from codesteer.symbench.tasks.constrained_linear_arrangement import (
     DRAW,
     LOSS,
@@ -14,6 +16,8 @@ from codesteer.symbench.tasks.constrained_linear_arrangement import (
     question_text,
     solutions,
 )
+
+from ..judging import assert_rejected
 
 TASK = ConstrainedLinearArrangement()
 
@@ -74,6 +78,20 @@ def test_judge_accepts_every_consistent_answer_and_names_broken_rules() -> None:
     assert "round 1:" in TASK.judge(inst, "<<<" + ",".join(bad) + ">>>").reason
 
 
+@pytest.mark.parametrize(("game", "moves", "answer", "damaged", "card"), [
+    ("elements", "ABCDE", "A,B,C,D,E", ",B,C,D,E", ""),
+    ("stick", "ACBD", "A,C,B,D", "A,,B,D", ""),  # '' once read as card A, which draws with C
+    ("elements", "BAEDC", "B,A,E,D,C", "BC,A,E,D,C", "BC"),  # 'BC' once read as card B
+])
+def test_cards_are_whole_names_never_substrings(game, moves, answer, damaged, card) -> None:
+    """Every round a draw: the opponent played the player's own cards. A card written empty or run
+    together with the next one was found inside the string 'ABCDE' and judged right."""
+    data = {"game": game, "pieces": 8, "player_moves": list(moves), "results": [DRAW] * len(moves)}
+    inst = Instance(TASK.name, "draws", question_text(game, list(moves), data["results"], 8), data)
+    assert TASK.judge(inst, f"<<<{answer}>>>").correct
+    assert_rejected(TASK.judge(inst, f"<<<{damaged}>>>"), f"{card!r} is not a card of this game")
+
+
 def test_released_items(original_root) -> None:
     instances, failures = load_task(original_root, TASK)
     assert not failures and len(instances) == 5
@@ -85,7 +103,7 @@ def test_released_items(original_root) -> None:
             assert not verdict.correct and "round 2" in verdict.reason and "draw" in verdict.reason
         else:
             assert verdict.correct, (key, verdict.reason)
-        assert TASK.judge(inst, TASK.solve(inst)).correct
+        assert TASK.judge(inst, TASK.reference_answer(inst)).correct
         if inst.data["game"] != "stick":  # the stick game's draw rule is reworded
             assert question_text(inst.data["game"], inst.data["player_moves"], inst.data["results"], 8) == inst.question
     assert not by_id["sample_4"].data["unique"] and by_id["sample_0"].data["unique"]

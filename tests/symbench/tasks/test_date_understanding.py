@@ -11,6 +11,8 @@ from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER, OriginalItem
 from codesteer.symbench.tasks.date_understanding import PAPER_OFFSETS, mmddyyyy, nth_weekday, resolve, shift
 
+from ..judging import assert_rejected
+
 TASK = get_task("date_understanding")
 
 
@@ -61,11 +63,11 @@ def test_near_misses_fail_with_a_reason() -> None:
     other = next(letter for letter in options if letter != gold)
     wrong = TASK.judge(inst, f"<<<({other})>>>")
     assert not wrong.correct and "today is" in wrong.reason and f"true option is ({gold})" in wrong.reason
-    assert not TASK.judge(inst, f"<<<{options[other]}>>>").correct
+    assert_rejected(TASK.judge(inst, f"<<<{options[other]}>>>"), f"option \\({other}\\) .* is false")
     assert "not option" in TASK.judge(inst, f"<<<({gold}) {options[other]}>>>").reason
     assert "names 2 options" in TASK.judge(inst, f"<<<({gold}), ({other})>>>").reason
-    assert not TASK.judge(inst, "<<<(Z)>>>").correct
-    assert not TASK.judge(inst, f"({gold})").correct  # not wrapped
+    assert_rejected(TASK.judge(inst, "<<<(Z)>>>"), r"\(Z\) is not one of the options")
+    assert_rejected(TASK.judge(inst, f"({gold})"), r"^no <<<\.\.\.>>> answer found$")  # not wrapped
 
 
 @pytest.mark.parametrize("level", list(TASK.levels))
@@ -117,9 +119,9 @@ def test_released_items_load_and_their_golds_pass(original_root) -> None:
         text = dict(inst.data["options"])[gold[1]]
         assert TASK.judge(inst, f"<<<{gold} {text}>>>").correct
         other = next(letter for letter, _ in inst.data["options"] if letter != gold[1])
-        assert not TASK.judge(inst, f"<<<({other})>>>").correct
+        assert_rejected(TASK.judge(inst, f"<<<({other})>>>"), f"option \\({other}\\) .* is false; the true option is")
         if inst.data["scenario"]:  # the scenario was read back: the solver recomputes the gold
-            assert TASK.solve(inst) == f"<<<{gold}>>>", inst.id
+            assert TASK.reference_answer(inst) == f"<<<{gold}>>>", inst.id
 
 
 def test_released_scenarios_are_read_back(original_root) -> None:
@@ -127,7 +129,7 @@ def test_released_scenarios_are_read_back(original_root) -> None:
     assert all(inst.data["scenario"] for inst in instances)
     clamped = next(i for i in instances if i.question.startswith("Today is the last day of the first quarter of 2008")
                    and "a month ago" in i.question)
-    assert TASK.solve(clamped) == f"<<<{clamped.data[RELEASED_ANSWER]}>>>"  # 02/29/2008
+    assert TASK.reference_answer(clamped) == f"<<<{clamped.data[RELEASED_ANSWER]}>>>"  # 02/29/2008
 
 
 def test_defective_released_golds_are_rejected_with_the_computation(original_root) -> None:
@@ -140,10 +142,10 @@ def test_defective_released_golds_are_rejected_with_the_computation(original_roo
             assert "ill-posed item" in verdict.reason and "which no option shows" in verdict.reason
             assert not any(TASK.judge(inst, f"<<<({letter})>>>").correct for letter, _ in inst.data["options"])
             with pytest.raises(NoSolutionError, match=r"ill-posed.*which no option shows"):
-                TASK.solve(inst)
+                TASK.reference_answer(inst)
             by_kind["ill-posed"] += 1
         else:
-            assert TASK.judge(inst, TASK.solve(inst)).correct
+            assert TASK.judge(inst, TASK.reference_answer(inst)).correct
             by_kind["another option"] += 1
     jan = next(i for i in defective if "Jan 2012" in i.question)
     assert "today is 01/31/2012, so the date one week from today is 02/07/2012" in TASK.judge(
@@ -157,4 +159,4 @@ def test_unknown_released_wording_keeps_the_gold() -> None:
     assert inst.data["scenario"] is None and inst.data["target"] == "(B)"
     assert TASK.judge(inst, "<<<B>>>").correct and not TASK.judge(inst, "<<<A>>>").correct
     with pytest.raises(ValueError, match="wording the reader does not know"):
-        TASK.solve(inst)
+        TASK.reference_answer(inst)

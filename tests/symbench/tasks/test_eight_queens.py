@@ -8,6 +8,8 @@ from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER
 from codesteer.symbench.tasks.eight_queens import count_solutions, parse_positions, solutions
 
+from ..judging import assert_rejected
+
 TASK = get_task("eight_queens")
 
 
@@ -46,14 +48,14 @@ def test_every_valid_placement_passes() -> None:
 def test_near_misses_name_the_broken_rule() -> None:
     instance = TASK.generate(3, level="2")
     data = instance.data
-    cells = [tuple(int(x) for x in p.split()) for p in TASK.solve(instance)[3:-3].split(", ")]
+    cells = [tuple(int(x) for x in p.split()) for p in TASK.reference_answer(instance)[3:-3].split(", ")]
     placed = [tuple(q) for q in data["placed"]]
     assert TASK.judge(instance, _answer(cells)).correct
     n = data["n"]
     free = next(c for c in cells if c not in placed)
     # shift one free queen along its row: now two queens share a column, or it lands on X/attacks
     shifted = [(r, (c + 1) % n) if (r, c) == free else (r, c) for r, c in cells]
-    assert not TASK.judge(instance, _answer(shifted)).correct
+    assert_rejected(TASK.judge(instance, _answer(shifted)), "attack each other along a|stands on the X cell")
     assert "queens are needed" in TASK.judge(instance, _answer(cells[:-1] if cells[-1] not in placed
                                                                   else cells[1:])).reason
     assert "off the" in TASK.judge(instance, _answer([*cells[:-1], (n, 0)])).reason
@@ -93,4 +95,4 @@ def test_released_items_load_and_every_gold_is_valid(original_root) -> None:
     assert {i.data["n"] for i in instances} >= {8, 10, 12}
     for instance in instances:
         assert TASK.judge(instance, f"<<<{instance.data[RELEASED_ANSWER]}>>>").correct, instance.id
-        assert TASK.judge(instance, TASK.solve(instance)).correct
+        assert TASK.judge(instance, TASK.reference_answer(instance)).correct

@@ -48,7 +48,7 @@ def test_empty_start_is_rejected_as_ill_posed() -> None:
     verdict = TASK.judge(inst, "<<<0, 16\n4, 2>>>")
     assert not verdict.correct and "start position (1, 1) is empty" in verdict.reason
     with pytest.raises(NoSolutionError, match="start position"):
-        TASK.solve(inst)
+        TASK.reference_answer(inst)
 
 
 @settings(max_examples=20, deadline=None)
@@ -57,7 +57,7 @@ def test_generated_items_start_on_a_tile(seed, n, moves) -> None:
     inst = TASK.generate(seed, size=(n, moves))
     r, c = inst.data["start"]
     assert inst.data["grid"][r][c] > 0
-    assert TASK.judge(inst, TASK.solve(inst)).correct
+    assert TASK.judge(inst, TASK.reference_answer(inst)).correct
     unchanged = "<<<" + "\n".join(", ".join(map(str, row)) for row in inst.data["grid"]) + ">>>"
     after = simulate(inst.data["grid"], (r, c), inst.data["moves"])
     assert TASK.judge(inst, unchanged).correct == (after == inst.data["grid"])

@@ -8,6 +8,8 @@ from codesteer.symbench import get_task
 from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER
 
+from ..judging import assert_rejected
+
 TASK = get_task("gsm_hard")
 
 
@@ -41,7 +43,7 @@ def test_fractional_targets_use_the_relative_tolerance(instances) -> None:
     item = next(i for i in instances if i.data["target"] == 14053029.666666666)
     assert TASK.judge(item, "<<<14053029.67>>>").correct
     assert TASK.judge(item, "<<<14053029>>>").correct  # within 1e-3 relative, as the original
-    assert not TASK.judge(item, "<<<14073029>>>").correct
+    assert_rejected(TASK.judge(item, "<<<14073029>>>"), "^14073029 is not within a relative 1e-3 of 14053029.666666666$")
 
 
 def test_no_generator_and_no_solver() -> None:

@@ -67,7 +67,7 @@ def test_generator_hits_knobs(seed: int, lo: int, width: int, freq: int) -> None
     assert lo <= len(word) <= hi or len(word) == freq
     assert word.count(letter) == freq
     assert inst.question == question_text(word, letter)
-    assert TASK.judge(inst, TASK.solve(inst)).correct
+    assert TASK.judge(inst, TASK.reference_answer(inst)).correct
 
 
 def test_bad_knobs() -> None:
@@ -82,6 +82,6 @@ def test_released_words(original_root) -> None:
     assert not failures and len(instances) >= 100
     for inst in instances:
         assert inst.data["word"].count(inst.data["letter"]) == inst.complexity["frequency"]
-        assert TASK.judge(inst, TASK.solve(inst)).correct
+        assert TASK.judge(inst, TASK.reference_answer(inst)).correct
     longest = max(instances, key=lambda i: len(i.data["word"]))
     assert len(longest.data["word"]) >= 750

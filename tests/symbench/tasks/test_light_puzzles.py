@@ -4,6 +4,8 @@ from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER
 from codesteer.symbench.tasks.light_puzzles import LightPuzzles, press_all, question_text
 
+from ..judging import assert_rejected
+
 TASK = LightPuzzles()
 
 
@@ -18,7 +20,7 @@ def test_press_toggles_each_listed_cell_once_per_press() -> None:
 
 def test_judge_accepts_the_simulated_grid_in_flat_and_nested_forms() -> None:
     inst = TASK.generate(3)
-    answer = TASK.solve(inst)
+    answer = TASK.reference_answer(inst)
     assert TASK.judge(inst, answer).correct
     values = answer[3:-3].split(",")
     n = inst.data["n"]
@@ -29,7 +31,7 @@ def test_judge_accepts_the_simulated_grid_in_flat_and_nested_forms() -> None:
 
 def test_near_misses_fail_with_a_reason() -> None:
     inst = TASK.generate(5)
-    values = TASK.solve(inst)[3:-3].split(",")
+    values = TASK.reference_answer(inst)[3:-3].split(",")
     flipped = values[:]
     flipped[7] = "1" if flipped[7] == "0" else "0"
     verdict = TASK.judge(inst, "<<<" + ",".join(flipped) + ">>>")
@@ -38,13 +40,13 @@ def test_near_misses_fail_with_a_reason() -> None:
     assert "0 or 1" in TASK.judge(inst, "<<<" + ",".join(["2", *values[1:]]) + ">>>").reason
     initial = ",".join(str(v) for row in inst.data["initial_state"] for v in row)
     if initial != ",".join(values):
-        assert not TASK.judge(inst, f"<<<{initial}>>>").correct
+        assert_rejected(TASK.judge(inst, f"<<<{initial}>>>"), r"light\(s\) wrong: light \(\d+, \d+\) ends")
 
 
 def test_ladder_grows() -> None:
     top = TASK.generate(1, level="6")
     assert top.data["n"] == 20 and len(top.data["operations"]) == 40
-    assert TASK.judge(top, TASK.solve(top)).correct
+    assert TASK.judge(top, TASK.reference_answer(top)).correct
 
 
 def test_released_items_load_and_their_golds_pass(original_root) -> None:
@@ -53,7 +55,7 @@ def test_released_items_load_and_their_golds_pass(original_root) -> None:
     for inst in instances:
         assert inst.source.startswith("original:light_puzzles_dataset/")
         assert TASK.judge(inst, f"<<<{inst.data[RELEASED_ANSWER]}>>>").correct, inst.id
-        assert TASK.solve(inst) == f"<<<{inst.data[RELEASED_ANSWER]}>>>"
+        assert TASK.reference_answer(inst) == f"<<<{inst.data[RELEASED_ANSWER]}>>>"
         d = inst.data
         buttons = {k: [tuple(c) for c in v] for k, v in d["buttons"].items()}
         assert question_text(d["initial_state"], buttons, d["operations"]) == inst.question

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from codesteer.symbench import get_task
@@ -11,6 +13,8 @@ from codesteer.symbench.tasks.logical_deduction import (
     orders,
     parse_item,
 )
+
+from ..judging import assert_rejected
 
 TASK = get_task("logical_deduction")
 
@@ -66,7 +70,7 @@ def test_judge_forms_and_near_misses() -> None:
     assert not wrong.correct and "the clues fix the order" in wrong.reason
     assert "not option" in TASK.judge(inst, f"<<<({gold}) {options[other]}>>>").reason
     assert "names 2 options" in TASK.judge(inst, f"<<<{gold} or {other}>>>").reason
-    assert not TASK.judge(inst, f"<<<{options[other]}>>>").correct
+    assert_rejected(TASK.judge(inst, f"<<<{options[other]}>>>"), rf"option \({other}\) .* is false; the true option is \({gold}\)")
 
 
 def test_ladder_grows() -> None:
@@ -89,6 +93,6 @@ def test_released_items_load_and_their_golds_pass(original_root) -> None:
     for inst in instances:
         gold = inst.data[RELEASED_ANSWER]
         assert TASK.judge(inst, f"<<<{gold}>>>").correct
-        assert TASK.solve(inst) == f"<<<{gold}>>>"  # recomputed from the parsed clues
+        assert TASK.reference_answer(inst) == f"<<<{gold}>>>"  # recomputed from the parsed clues
         other = next(letter for letter, _ in inst.data["options"] if letter != gold[1])
-        assert not TASK.judge(inst, f"<<<({other})>>>").correct
+        assert_rejected(TASK.judge(inst, f"<<<({other})>>>"), rf"option \({other}\) .* is false; the true option is {re.escape(gold)}")

@@ -11,6 +11,8 @@ from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER
 from codesteer.symbench.tasks.logical_equation import holds, solve_assignment
 
+from ..judging import assert_rejected
+
 TASK = get_task("logical_equation")
 LETTERS = list("ABCD")
 VALUES = [2, 5, 8, 20]
@@ -31,7 +33,7 @@ def test_constraint_rules() -> None:
 
 def test_judge() -> None:
     inst = _inst(LETTERS, VALUES, [["mul", "A", "B", "2.5"], ["sum", "A", "C", "22"], ["gt", "D", "B", None]])
-    assert TASK.judge(inst, "<<<[20, 8, 2, 5]>>>").correct is False  # D=5 < B=8
+    assert_rejected(TASK.judge(inst, "<<<[20, 8, 2, 5]>>>"), r"breaks constraint 3: D > B \(with D = 5, B = 8\)")
     inst.data["constraints"][2] = ["gt", "B", "D", None]
     assert TASK.judge(inst, "<<<[20, 8, 2, 5]>>>").correct
     assert TASK.judge(inst, "<<<20, 8, 2, 5>>>").correct
@@ -44,6 +46,16 @@ def test_judge() -> None:
     ):
         verdict = TASK.judge(inst, bad)
         assert not verdict.correct and why in verdict.reason, verdict.reason
+
+
+def test_generated_questions_say_the_values_differ_released_ones_stay_verbatim(original_root) -> None:
+    inst = TASK.generate(4)
+    assert "each representing one of the numbers" in inst.question
+    assert "Different letters represent different numbers." in inst.question
+    released, _ = load_task(original_root, TASK)
+    for item in released:
+        assert "Different letters" not in item.question
+        assert item.question == (original_root / item.id / "question.txt").read_text()
 
 
 def test_every_valid_assignment_passes() -> None:
@@ -67,7 +79,7 @@ def test_solver_reports_unsatisfiable() -> None:
 def test_generated_items_are_solvable(seed, n, count) -> None:
     inst = TASK.generate(seed, size=(n, count))
     assert len(inst.data["constraints"]) <= count
-    answer = TASK.solve(inst)
+    answer = TASK.reference_answer(inst)
     assert TASK.judge(inst, answer).correct
     values = [int(v) for v in answer[4:-4].split(",")]
     swapped = values[1:] + values[:1]
@@ -88,7 +100,7 @@ def test_released_items(original_root) -> None:
     assert not failures and instances
     for inst in instances:
         assert TASK.judge(inst, f"<<<{inst.data[RELEASED_ANSWER]}>>>").correct, inst.id
-        assert TASK.judge(inst, TASK.solve(inst)).correct
+        assert TASK.judge(inst, TASK.reference_answer(inst)).correct
     # sample_9_8_2 leaves C and F open: the swapped assignment is valid too.
     item = next(i for i in instances if i.id.endswith("sample_9_8_2"))
     assert TASK.judge(item, "<<<[32, 80, 36, 3, 9, 6, 20, 120, 121]>>>").correct

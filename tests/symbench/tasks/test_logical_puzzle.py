@@ -63,7 +63,7 @@ def test_judge_accepts_other_valid_selections_and_names_broken_conditions() -> N
     inst = TASK.generate(4, complexity=5)
     grid, k = inst.data["grid"], inst.data["k"]
     n = len(grid)
-    answer = TASK.solve(inst)
+    answer = TASK.reference_answer(inst)
     assert TASK.judge(inst, answer).correct
     cells = read_cells(answer[3:-3])
     as_tuples = ", ".join(f"({r},{c})" for r, c in reversed(cells))
@@ -104,7 +104,7 @@ def test_released_defects_are_rejected_by_the_rule_they_break(original_root) -> 
         assert not verdict.correct and verdict.reason.startswith(where) and "sum is at most 4" in verdict.reason
     # sample_3 still has a selection meeting the question's conditions; 2 and 4 have none
     assert [by_id[k].data["solvable"] for k in ("sample_2", "sample_3", "sample_4")] == [False, True, False]
-    assert TASK.judge(by_id["sample_3"], TASK.solve(by_id["sample_3"])).correct
+    assert TASK.judge(by_id["sample_3"], TASK.reference_answer(by_id["sample_3"])).correct
     for key in ("sample_2", "sample_4"):
         with pytest.raises(NoSolutionError, match="no selection"):
-            TASK.solve(by_id[key])
+            TASK.reference_answer(by_id[key])

@@ -34,7 +34,7 @@ def test_judge_right_wrong_and_disallowed() -> None:
     seen = set()
     for seed in range(40):
         inst = TASK.generate(seed, level="2")
-        right = TASK.solve(inst)
+        right = TASK.reference_answer(inst)
         assert TASK.judge(inst, right).correct
         value = int(right[3:-3])
         seen.add(value)
@@ -54,7 +54,7 @@ def test_released_golds_judged_by_the_stated_rules(original_root) -> None:
     # sample_2 is a one-round item without Chi whose gold is 2 (Chi): the release's defect
     assert not verdicts["sample_2"].correct
     assert "only allow 0 (Pass), 1 (Peng)" in verdicts["sample_2"].reason
-    assert TASK.solve(next(i for i in instances if i.id.endswith("sample_2"))) == "<<<0>>>"
+    assert TASK.reference_answer(next(i for i in instances if i.id.endswith("sample_2"))) == "<<<0>>>"
     assert all(v.correct for k, v in verdicts.items() if k != "sample_2")
     for inst in instances:  # the released items have no Chi; our wording reproduces theirs
         assert question_text(inst.data["initial_cards"], inst.data["rounds"], chi=False) == inst.question

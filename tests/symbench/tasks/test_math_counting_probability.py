@@ -8,6 +8,8 @@ from codesteer.symbench import get_task
 from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER
 
+from ..judging import assert_rejected
+
 TASK = get_task("math_counting_probability")
 
 
@@ -35,7 +37,7 @@ def test_released_golds_load_and_pass(instances) -> None:
 def test_equivalent_answers_pass_and_near_misses_fail(instances, item: str, right: str, wrong: str) -> None:
     instance = instances[item]
     assert TASK.judge(instance, f"<<<{right}>>>").correct
-    assert not TASK.judge(instance, f"<<<{wrong}>>>").correct
+    assert_rejected(TASK.judge(instance, f"<<<{wrong}>>>"), "^not equivalent to the reference answer")
 
 
 def test_only_the_paper_level() -> None:

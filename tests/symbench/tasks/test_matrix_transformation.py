@@ -9,6 +9,8 @@ from codesteer.symbench.kit.common import rotate_cw
 from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER
 
+from ..judging import assert_rejected
+
 TASK = get_task("matrix_transformation")
 
 
@@ -49,7 +51,7 @@ def test_near_misses_fail(reply: str, reason: str) -> None:
 def test_numbers_and_symbols() -> None:
     inst = _inst([["1", "2", "3"], ["4", "5", "6"]])
     assert TASK.judge(inst, "<<<4,1,5,2,6,3>>>").correct
-    assert not TASK.judge(inst, "<<<1,4,2,5,3,6>>>").correct
+    assert_rejected(TASK.judge(inst, "<<<1,4,2,5,3,6>>>"), "^6 of 6 cells wrong; first at position 1: expected '4', got '1'")
     sym = _inst([["!", "@"], ["#", "$"]])
     assert TASK.judge(sym, "<<<#,!,$,@>>>").correct
 
@@ -59,12 +61,12 @@ def test_numbers_and_symbols() -> None:
        st.sampled_from(["letters", "numbers", "mixed", "symbols"]))
 def test_solver_passes_and_transpose_fails(seed, rows, cols, content) -> None:
     inst = TASK.generate(seed, matrix=(rows, cols, content))
-    assert TASK.judge(inst, TASK.solve(inst)).correct
+    assert TASK.judge(inst, TASK.reference_answer(inst)).correct
     transposed = [list(c) for c in zip(*inst.data["matrix"], strict=True)]
     rotated = rotate_cw(inst.data["matrix"])
     if transposed != rotated:
         flat = ",".join(c for row in transposed for c in row)
-        assert not TASK.judge(inst, f"<<<{flat}>>>").correct
+        assert_rejected(TASK.judge(inst, f"<<<{flat}>>>"), r"\d+ of \d+ cells wrong; first at position \d+")
 
 
 def test_bad_knobs() -> None:

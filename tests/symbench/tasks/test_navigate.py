@@ -9,6 +9,8 @@ from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER
 from codesteer.symbench.tasks.navigate import parse_walk, question_text, returns, walk
 
+from ..judging import assert_rejected
+
 TASK = get_task("navigate")
 
 
@@ -68,8 +70,9 @@ def test_right_and_near_miss(target: str) -> None:
         assert TASK.judge(inst, reply).correct, reply
     wrong = TASK.judge(inst, f"<<<{other}>>>")
     assert not wrong.correct and "the walk ends at" in wrong.reason
-    for reply in ("<<<Yes or No>>>", "<<<- Yes>>>", "<<<True>>>", target):
-        assert not TASK.judge(inst, reply).correct, reply
+    for reply in ("<<<Yes or No>>>", "<<<- Yes>>>", "<<<True>>>"):
+        assert_rejected(TASK.judge(inst, reply), "^unreadable answer: expected Yes or No, got")
+    assert_rejected(TASK.judge(inst, target), r"^no <<<\.\.\.>>> answer found$")
 
 
 def test_released_items_load_and_their_golds_pass(original_root) -> None:
@@ -80,5 +83,6 @@ def test_released_items_load_and_their_golds_pass(original_root) -> None:
     for inst in instances:
         gold = inst.data[RELEASED_ANSWER]
         assert TASK.judge(inst, f"<<<{gold}>>>").correct
-        assert TASK.solve(inst) == f"<<<{gold}>>>"  # recomputed by simulating the parsed walk
-        assert not TASK.judge(inst, "<<<" + ("No" if gold == "Yes" else "Yes") + ">>>").correct
+        assert TASK.reference_answer(inst) == f"<<<{gold}>>>"  # recomputed by simulating the parsed walk
+        assert_rejected(TASK.judge(inst, "<<<" + ("No" if gold == "Yes" else "Yes") + ">>>"),
+                        f"^the answer is {gold}, not (Yes|No): the walk ends at")

@@ -17,6 +17,8 @@ from codesteer.symbench.tasks.new_operator import (
     sub_expressions,
 )
 
+from ..judging import assert_rejected
+
 TASK = get_task("new_operator")
 OPS = {"~": "1*a*b", "&": "5*a+5*b", "@": "3*a*b", "#": "(a + b)/b"}
 
@@ -44,8 +46,19 @@ def test_judge_accepts_number_forms() -> None:
     inst = _inst({"#": "(a + b)/b"}, "(1#3)#5")  # (4/3 + 5) / 5 = 19/15
     for ok in ("<<<19/15>>>", "<<<1.2667>>>", "<<<1.27>>>", "<<<[1.2666666666666666]>>>"):
         assert TASK.judge(inst, ok).correct, ok
-    for bad in ("<<<1.2>>>", "<<<1.3>>>", "<<<19/16>>>", "<<<[1.27, 2]>>>", "<<<1.27 or so>>>"):
-        assert not TASK.judge(inst, bad).correct, bad
+    for bad, reason in (("<<<1.2>>>", "= 19/15, not 6/5"), ("<<<1.3>>>", "= 19/15, not 13/10"),
+                        ("<<<19/16>>>", "= 19/15, not 19/16"), ("<<<[1.27, 2]>>>", "expected one number, got 2"),
+                        ("<<<1.27 or so>>>", "not a number")):
+        assert_rejected(TASK.judge(inst, bad), reason)
+
+
+def test_a_fraction_must_be_exact_a_decimal_may_be_rounded() -> None:
+    inst = _inst({"#": "(a + b)/b"}, "59#405")  # (59 + 405) / 405 = 464/405 = 1.14567...
+    for ok in ("<<<464/405>>>", "<<<928/810>>>", "<<<1.15>>>", "<<<1.1457>>>", "<<<1.145679012345679>>>"):
+        assert TASK.judge(inst, ok).correct, ok
+    for near in ("462/405", "463/405", "465/405", "1"):  # within 0.005 of the value, but exact forms
+        assert_rejected(TASK.judge(inst, f"<<<{near}>>>"), r"59#405 = 464/405, not ")
+    assert_rejected(TASK.judge(inst, "<<<1.14>>>"), r"= 464/405, not 57/50")
 
 
 def test_judge_names_a_partial_evaluation() -> None:
@@ -71,11 +84,11 @@ def test_generated_expressions_are_fully_bracketed() -> None:
 @given(st.integers(0, 10**6), st.sampled_from([(1, 1), (1, 2), (3, 3), (2, 6), (6, 9)]))
 def test_solver_passes_and_off_values_fail(seed, size) -> None:
     inst = TASK.generate(seed, size=size)
-    answer = TASK.solve(inst)
+    answer = TASK.reference_answer(inst)
     assert TASK.judge(inst, answer).correct
     value = Fraction(answer[3:-3])
     off = value + Fraction(1, 50) + abs(value) / 10**6
-    assert not TASK.judge(inst, f"<<<{off}>>>").correct
+    assert_rejected(TASK.judge(inst, f"<<<{off}>>>"), rf" = {value}, not {off}$|is the value of the part")
 
 
 def test_bad_knobs() -> None:
@@ -92,6 +105,6 @@ def test_released_items(original_root) -> None:
             assert verdict.correct, inst.id
         else:  # the release's complexity-5 golds are the value of one part only
             assert not verdict.correct and "alone, not of the whole expression" in verdict.reason, inst.id
-        assert TASK.judge(inst, TASK.solve(inst)).correct
+        assert TASK.judge(inst, TASK.reference_answer(inst)).correct
     sample0 = next(i for i in instances if i.id.endswith("sample_0"))
     assert TASK.judge(sample0, "<<<1530>>>").correct and TASK.judge(sample0, "<<<510>>>").correct

@@ -83,8 +83,8 @@ def test_a_segment_just_clear_of_a_forbidden_corner_passes() -> None:
 
 def test_planner_output_passes_and_respects_order() -> None:
     assert plan_path(WORLD) is not None
-    assert TASK.judge(make(), TASK.solve(make())).correct
-    assert TASK.judge(make(visit=["green", "red"]), TASK.solve(make(visit=["green", "red"]))).correct
+    assert TASK.judge(make(), TASK.reference_answer(make())).correct
+    assert TASK.judge(make(visit=["green", "red"]), TASK.reference_answer(make(visit=["green", "red"]))).correct
 
 
 def test_planner_reports_unsolvable_worlds() -> None:
@@ -115,7 +115,7 @@ def test_all_released_instances_load_rebuild_and_are_solved(original_root) -> No
     for instance in instances:
         assert instance.source.startswith("original:path_plan/sample_")
         assert question_text(instance.data) == instance.question  # our template is the released one
-        solved += TASK.judge(instance, TASK.solve(instance)).correct
+        solved += TASK.judge(instance, TASK.reference_answer(instance)).correct
     assert solved == 140
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -8,6 +10,8 @@ from codesteer.symbench import get_task
 from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER
 from codesteer.symbench.tasks.pattern_recognition import maximal_squares, uniform_squares
+
+from ..judging import assert_rejected
 
 TASK = get_task("pattern_recognition")
 GRID = [list(row) for row in (
@@ -40,8 +44,9 @@ def test_judge() -> None:
     for bad in ("<<<[5, 5]>>>", "<<<[4, 5]>>>"):
         verdict = TASK.judge(inst, bad)
         assert not verdict.correct and "no one-character square" in verdict.reason
-    for malformed in ("<<<[4]>>>", "<<<[4, 4, 4]>>>", "<<<[a, b]>>>", "[4, 4]"):
-        assert not TASK.judge(inst, malformed).correct
+    for malformed, reason in (("<<<[4]>>>", "expected 2 integers, got 1"), ("<<<[4, 4, 4]>>>", "expected 2 integers, got 3"),
+                              ("<<<[a, b]>>>", "not a literal value"), ("[4, 4]", "no <<<...>>> answer found")):
+        assert_rejected(TASK.judge(inst, malformed), re.escape(reason))
 
 
 def test_two_separate_squares_both_accepted() -> None:
@@ -55,11 +60,12 @@ def test_two_separate_squares_both_accepted() -> None:
 def test_generated_answer_is_unique(seed: int, level: str) -> None:
     inst = TASK.generate(seed, level=level)
     assert len(maximal_squares(inst.data["grid"])) == 1
-    answer = TASK.solve(inst)
+    answer = TASK.reference_answer(inst)
     assert TASK.judge(inst, answer).correct
     r, c = (int(v) for v in answer.strip("<>[]").split(","))
-    assert not TASK.judge(inst, f"<<<[{r + 1}, {c}]>>>").correct
-    assert not TASK.judge(inst, f"<<<[{r - 1}, {c - 1}]>>>").correct
+    assert_rejected(TASK.judge(inst, f"<<<[{r + 1}, {c}]>>>"), rf"no one-character square .* \({r + 1}, {c}\)")
+    assert_rejected(TASK.judge(inst, f"<<<[{r - 1}, {c - 1}]>>>"),  # inside the square: a smaller one or none
+                    rf"is the corner of a \d+x\d+ square inside the larger .* \({r}, {c}\)|no one-character square")
 
 
 def test_bad_knobs() -> None:

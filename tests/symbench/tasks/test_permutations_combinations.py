@@ -82,7 +82,7 @@ def test_solver_is_complete(seed, n, base) -> None:
     inst = TASK.generate(seed, size=(n, base))
     books, constraints = inst.data["books"], inst.data["constraints"]
     assert _valid(books, constraints)  # drawn to be solvable
-    assert TASK.judge(inst, TASK.solve(inst)).correct
+    assert TASK.judge(inst, TASK.reference_answer(inst)).correct
     assert len(constraints) <= base + 1
 
 
@@ -96,4 +96,4 @@ def test_released_items(original_root) -> None:
     assert not failures and instances
     for inst in instances:
         assert TASK.judge(inst, f"<<<{inst.data[RELEASED_ANSWER]}>>>").correct, inst.id
-        assert TASK.judge(inst, TASK.solve(inst)).correct
+        assert TASK.judge(inst, TASK.reference_answer(inst)).correct

@@ -11,6 +11,8 @@ from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER
 from codesteer.symbench.tasks.pooling import pool, question_text
 
+from ..judging import assert_rejected
+
 TASK = get_task("pooling")
 MATRIX = [[-1, 7, 20], [6, 16, -4], [9, 13, 7]]
 
@@ -41,13 +43,13 @@ def test_average_judge_accepts_exact_and_two_decimal_answers() -> None:
     inst = _inst(MATRIX, 2, "average")
     assert TASK.judge(inst, "<<<7,9.75,11,8>>>").correct
     assert TASK.judge(inst, "<<<7.0,9.75,11.0,8.0>>>").correct
-    assert not TASK.judge(inst, "<<<7,9.7,11,8>>>").correct
-    assert not TASK.judge(inst, "<<<7,10,11,8>>>").correct
+    assert_rejected(TASK.judge(inst, "<<<7,9.7,11,8>>>"), "^1 of 4 average-pooled values wrong; first at window 2: expected 9.75, got 9.7")
+    assert_rejected(TASK.judge(inst, "<<<7,10,11,8>>>"), "^1 of 4 average-pooled values wrong; first at window 2: expected 9.75, got 10")
     three = _inst(MATRIX, 3, "average")
     for ok in ("<<<73/9>>>", "<<<8.11>>>", "<<<8.111111>>>"):
         assert TASK.judge(three, ok).correct, ok
-    for bad in ("<<<8.1>>>", "<<<8>>>", "<<<8.12>>>"):
-        assert not TASK.judge(three, bad).correct, bad
+    for bad in ("8.1", "8", "8.12"):
+        assert_rejected(TASK.judge(three, f"<<<{bad}>>>"), rf"first at window 1: expected 8\.1+, got {bad}$")
 
 
 def test_question_wording() -> None:
@@ -61,12 +63,12 @@ def test_question_wording() -> None:
 def test_solver_passes_and_perturbed_fails(seed, size, kind, data) -> None:
     k = data.draw(st.integers(1, size - 1))
     inst = TASK.generate(seed, pool=(size, k, kind))
-    answer = TASK.solve(inst)
+    answer = TASK.reference_answer(inst)
     assert TASK.judge(inst, answer).correct
     values = answer[3:-3].split(",")
     values[-1] = str(Fraction(values[-1]) + 1) if "/" not in values[-1] else values[-1] + "+1"
     values[-1] = str(float(Fraction(values[-1]))) if kind == "average" else values[-1]
-    assert not TASK.judge(inst, "<<<" + ",".join(values) + ">>>").correct
+    assert_rejected(TASK.judge(inst, "<<<" + ",".join(values) + ">>>"), r"^1 of \d+ \w+-pooled values wrong; first at window \d+")
 
 
 def test_bad_knobs() -> None:

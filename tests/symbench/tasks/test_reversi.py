@@ -52,7 +52,7 @@ def test_parse_board_formats() -> None:
 
 def test_judge_rejects_the_unplayed_board_and_single_wrong_cells() -> None:
     instance = TASK.generate(5, level="3")
-    right = TASK.solve(instance)
+    right = TASK.reference_answer(instance)
     assert TASK.judge(instance, right).correct
     shown = ",".join(ch for row in instance.data["board"] for ch in row)
     assert "should be" in TASK.judge(instance, f"<<<{shown}>>>").reason  # the release's defect
@@ -83,7 +83,7 @@ def test_released_items_are_rejected_for_their_defect(original_root) -> None:
         verdict = TASK.judge(instance, f"<<<{gold}>>>")
         assert not verdict.correct and "already occupied" in verdict.reason
         with pytest.raises(NoSolutionError, match="already occupied"):
-            TASK.solve(instance)
+            TASK.reference_answer(instance)
 
 
 @settings(max_examples=15, deadline=None)

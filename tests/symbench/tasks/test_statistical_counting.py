@@ -47,7 +47,7 @@ def test_judge_near_misses() -> None:
 @given(st.integers(0, 10**6), st.integers(1, 80), st.integers(1, 26), st.integers(1, 4))
 def test_solver_passes_and_off_by_one_fails(seed: int, length: int, letters: int, min_run: int) -> None:
     inst = TASK.generate(seed, size=(length, letters), min_run=min_run)
-    assert TASK.judge(inst, TASK.solve(inst)).correct
+    assert TASK.judge(inst, TASK.reference_answer(inst)).correct
     value = run_score(inst.data["sequence"], inst.data["rules"])
     assert "total score is" in TASK.judge(inst, f"<<<{value - 1}>>>").reason
 

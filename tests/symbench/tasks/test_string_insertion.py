@@ -7,6 +7,8 @@ from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER
 from codesteer.symbench.tasks.string_insertion import RULES, StringInsertion, apply_t, question_text
 
+from ..judging import assert_rejected
+
 TASK = StringInsertion()
 
 
@@ -30,12 +32,12 @@ def test_t_operation_adds_one_letter_per_occurrence(text: str) -> None:
 
 def test_judge_right_and_near_misses() -> None:
     inst = TASK.generate(11)
-    answer = TASK.solve(inst)[3:-3]
+    answer = TASK.reference_answer(inst)[3:-3]
     assert TASK.judge(inst, f"<<<{answer}>>>").correct
     assert TASK.judge(inst, f'<<<"{answer.lower()}">>>').correct
     original = inst.data["original_string"]
     assert "missing or extra" in TASK.judge(inst, f"<<<{answer[:-1]}>>>").reason
-    assert not TASK.judge(inst, f"<<<{original}>>>").correct
+    assert_rejected(TASK.judge(inst, f"<<<{original}>>>"), "a missing or extra insertion|position \\d+ should be")
     swapped = answer[:2] + ("A" if answer[2] != "A" else "B") + answer[3:]
     assert "position 3" in TASK.judge(inst, f"<<<{swapped}>>>").reason
     assert "letters A-E" in TASK.judge(inst, "<<<ABCX>>>").reason
@@ -46,5 +48,5 @@ def test_released_items_load_and_their_golds_pass(original_root) -> None:
     assert not failures and len(instances) == 5
     for inst in instances:
         assert TASK.judge(inst, f"<<<{inst.data[RELEASED_ANSWER]}>>>").correct, inst.id
-        assert TASK.solve(inst) == f"<<<{inst.data[RELEASED_ANSWER]}>>>"
+        assert TASK.reference_answer(inst) == f"<<<{inst.data[RELEASED_ANSWER]}>>>"
         assert question_text(inst.data["original_string"]) == inst.question

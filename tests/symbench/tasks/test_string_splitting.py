@@ -8,6 +8,8 @@ from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER
 from codesteer.symbench.tasks.string_splitting import METHODS, final_counts
 
+from ..judging import assert_rejected
+
 TASK = get_task("string_splitting")
 
 
@@ -38,9 +40,27 @@ def test_judge_rejects_near_misses() -> None:
         wrong = list(counts)
         wrong[i] = wrong[i] + 1
         verdict = TASK.judge(instance, "<<<" + str([str(n) for n in wrong]) + ">>>")
-        assert not verdict.correct and "ABCXYZ"[i] in verdict.reason
+        assert_rejected(verdict, rf"^{'ABCXYZ'[i]} should be {counts[i]}, not {wrong[i]}")
     assert "expected 6 counts" in TASK.judge(instance, f"<<<{counts[:5]}>>>").reason
-    assert not TASK.judge(instance, "<<<[" + ", ".join(str(-n - 1) for n in counts) + "]>>>").correct
+    assert_rejected(TASK.judge(instance, "<<<[" + ", ".join(str(-n - 1) for n in counts) + "]>>>"),
+                    "not a non-negative whole count")
+
+
+def test_counts_run_together_pass_when_they_spell_the_true_counts() -> None:
+    """As the release writes its answers: 0, 0, 0, 7, 0, 10 is "00070010"; a two-digit count once
+    made the joined form unreadable."""
+    instance = next(i for i in (TASK.generate(s, level="4") for s in range(40))
+                    if any(n >= 10 for n in final_counts(*i.data["start"])))
+    counts = final_counts(*instance.data["start"])
+    joined = "".join(map(str, counts))
+    assert len(joined) > 6 and TASK.judge(instance, f"<<<{joined}>>>").correct
+    assert_rejected(TASK.judge(instance, f"<<<{joined}0>>>"),
+                    rf"the counts written together as {joined}0 are not the final counts A {counts[0]}, ")
+    assert_rejected(TASK.judge(instance, f"<<<{joined[:-1]}>>>"), f"together {joined}")
+    one_digit = next(i for i in (TASK.generate(s) for s in range(40)) if max(final_counts(*i.data["start"])) < 10)
+    counts = final_counts(*one_digit.data["start"])
+    wrong = "".join(str((n + 1) % 10) if k == 5 else str(n) for k, n in enumerate(counts))
+    assert_rejected(TASK.judge(one_digit, f"<<<{wrong}>>>"), rf"Z should be {counts[5]}, not ")
 
 
 def test_generated_wording_varies_but_rules_do_not() -> None:

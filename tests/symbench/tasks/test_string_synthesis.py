@@ -38,7 +38,7 @@ def test_parse_counts_formats() -> None:
 
 def test_judge_accepts_right_counts_in_every_format() -> None:
     instance = TASK.generate(3)
-    body = TASK.solve(instance)[3:-3]
+    body = TASK.reference_answer(instance)[3:-3]
     counts = body.split()
     for reply in (f"<<<{body}>>>", f"<<<{', '.join(counts)}>>>", f"<<<[{', '.join(counts)}]>>>"):
         assert TASK.judge(instance, reply).correct, reply
@@ -46,7 +46,7 @@ def test_judge_accepts_right_counts_in_every_format() -> None:
 
 def test_judge_rejects_near_misses() -> None:
     instance = TASK.generate(11, level="3")
-    counts = [int(n) for n in TASK.solve(instance)[3:-3].split()]
+    counts = [int(n) for n in TASK.reference_answer(instance)[3:-3].split()]
     for i in (0, 4, 8):
         wrong = list(counts)
         wrong[i] += 1
@@ -66,6 +66,6 @@ def test_released_items_load_and_their_golds_pass(original_root) -> None:
     assert instances and not failures
     for instance in instances:
         assert TASK.judge(instance, f"<<<{instance.data[RELEASED_ANSWER]}>>>").correct
-        assert TASK.judge(instance, TASK.solve(instance)).correct
+        assert TASK.judge(instance, TASK.reference_answer(instance)).correct
         # the extractor's run-together digits format
         assert TASK.judge(instance, "<<<" + instance.data[RELEASED_ANSWER].replace(" ", "") + ">>>").correct

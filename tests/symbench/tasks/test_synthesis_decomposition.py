@@ -49,4 +49,4 @@ def test_released_items_load_and_their_golds_pass(original_root) -> None:
     for instance in instances:
         assert instance.data["order"] == ["A", "B", "X"]
         assert TASK.judge(instance, f"<<<{instance.data[RELEASED_ANSWER]}>>>").correct
-        assert TASK.judge(instance, TASK.solve(instance)).correct
+        assert TASK.judge(instance, TASK.reference_answer(instance)).correct

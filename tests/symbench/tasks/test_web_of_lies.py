@@ -9,6 +9,8 @@ from codesteer.symbench.original import load_task
 from codesteer.symbench.task import RELEASED_ANSWER
 from codesteer.symbench.tasks.web_of_lies import parse_chain, question_text, truths
 
+from ..judging import assert_rejected
+
 TASK = get_task("web_of_lies")
 
 
@@ -47,8 +49,9 @@ def test_right_and_near_miss(target: str) -> None:
         assert TASK.judge(inst, reply).correct, reply
     wrong = TASK.judge(inst, f"<<<{other}>>>")
     assert not wrong.correct and f"the answer is {target}" in wrong.reason and "liars" in wrong.reason
-    for reply in ("<<<Yes/No>>>", "<<<Yes, No>>>", "<<<True>>>", f"{target}"):
-        assert not TASK.judge(inst, reply).correct, reply
+    for reply in ("<<<Yes/No>>>", "<<<Yes, No>>>", "<<<True>>>"):
+        assert_rejected(TASK.judge(inst, reply), "^unreadable answer: expected Yes or No, got")
+    assert_rejected(TASK.judge(inst, target), r"^no <<<\.\.\.>>> answer found$")
 
 
 def test_both_answers_occur_and_levels_grow() -> None:
@@ -67,6 +70,6 @@ def test_released_items_load_and_their_golds_pass(original_root) -> None:
         assert inst.source.startswith("original:BIG-Bench-Hard/bbh/web_of_lies.json#")
         gold = inst.data[RELEASED_ANSWER]
         assert TASK.judge(inst, f"<<<{gold}>>>").correct
-        assert TASK.solve(inst) == f"<<<{gold}>>>"  # recomputed from the parsed chain
+        assert TASK.reference_answer(inst) == f"<<<{gold}>>>"  # recomputed from the parsed chain
         other = "No" if gold == "Yes" else "Yes"
-        assert not TASK.judge(inst, f"<<<{other}>>>").correct
+        assert_rejected(TASK.judge(inst, f"<<<{other}>>>"), f"^the answer is {gold}, not {other}: following the chain")

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
 
-from codesteer.symbench.answers import AnswerFormatError
+from codesteer.symbench.answers import AnswerFormatError, parse_python
 
 _SYMBOLS = {"×": "*", "⋅": "*", "·": "*", "÷": "/", "−": "-", "–": "-", r"\times": "*", r"\cdot": "*",
             r"\div": "/", "[": "(", "]": ")", "{": "(", "}": ")"}
@@ -54,11 +54,11 @@ def read_expression(text: str) -> tuple[Fraction, list[int]]:
     if re.search(r"\d\s*\(|\)\s*[\d(]", source):
         raise ExpressionError("every two terms must be joined by an operator (no implicit multiplication)")
     try:
-        tree = ast.parse(source, mode="eval")
-    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        tree = parse_python(source)
+    except AnswerFormatError as exc:
         raise ExpressionError(f"not an arithmetic expression: {text[:80]!r}") from exc
     numbers: list[int] = []
-    value = _evaluate(tree.body, numbers)
+    value = _evaluate(tree, numbers)
     return value, numbers
 
 

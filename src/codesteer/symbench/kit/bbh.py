@@ -1,7 +1,7 @@
 """What the four BIG-Bench-Hard tasks share: released items, options and answer readers.
 
 The original runner asked each BBH ``input`` followed by one line, :data:`ANSWER_INSTRUCTION`.
-:func:`parse_released` reads a released example's text; :func:`released_instance` builds that
+:func:`parse_released` reads a released example's text; :func:`instance_from_bbh_example` builds that
 question for it and stores its ``target`` as ``data[RELEASED_ANSWER]``. Generated items have the
 same shape (``data["target"]`` is computed from the parsed item where the task can, so a gold
 that breaks the task's rules is rejected).
@@ -72,7 +72,7 @@ def parse_released(item: OriginalItem, parse: Callable[[str], T]) -> T:
         raise OriginalDataError(f"{item.item_id}: {exc}") from exc
 
 
-def released_instance(task: Task, item: OriginalItem, data: dict[str, Any],
+def instance_from_bbh_example(task: Task, item: OriginalItem, data: dict[str, Any],
                       complexity: dict[str, Any]) -> Instance:
     """The ``Instance`` of a released example whose parsed state is ``data``.
 

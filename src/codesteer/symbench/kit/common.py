@@ -1,7 +1,7 @@
 """Small helpers shared by several SymBench task modules (released items, mixtures, flat lists, grids).
 
 ``and_list`` writes an English list; ``draw_distinct`` collects distinct random draws;
-``released_solution`` / ``released_instance`` read a released ``sample_<i>/`` item and build the
+``released_solution`` / ``instance_from_folder_item`` read a released ``sample_<i>/`` item and build the
 ``Instance`` its reader returns; ``weighted`` builds a per-instance mixture with the released
 frequencies; ``parse_flat`` reads a row-major comma list answer; ``rows_text`` / ``rotate_cw`` /
 ``windows`` are the grid operations the grid tasks use for their questions, solvers and judges;
@@ -60,7 +60,7 @@ def released_solution(item: OriginalItem) -> dict[str, Any]:
     return item.solution
 
 
-def released_instance(task: Task, item: OriginalItem, data: dict[str, Any],
+def instance_from_folder_item(task: Task, item: OriginalItem, data: dict[str, Any],
                       complexity: dict[str, Any] | None = None) -> Instance:
     """The ``Instance`` of a released item: its question verbatim, ``data``, and ``complexity``
     (what the task measured) plus the release's own ``complexity`` figure."""

@@ -29,10 +29,10 @@ class DatasetTask(Task):
     def _generate(self, rng: random.Random, **knobs: Any) -> tuple[str, dict[str, Any]]:
         raise NotImplementedError(f"{self.name} has no generator: its instances come from its dataset")
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         raise NotImplementedError(f"{self.name} has no reference solver: it is judged against its dataset's answer")
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         if not answer.strip():
             raise AnswerFormatError("empty answer")
         reason = self._mismatch(instance, answer)

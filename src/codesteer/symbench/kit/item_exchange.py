@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from codesteer.symbench.answers import AnswerFormatError, parse_literal
+from codesteer.symbench.answers import AnswerFormatError, parse_literal, read_int
 from codesteer.symbench.task import Verdict
 
 #: Safety bound on single applications in ``once`` mode (generated instances stay far below).
@@ -91,7 +91,8 @@ def parse_counts(answer: str, expected: int) -> list[int]:
     separated by commas, spaces or semicolons (``1 0 3``, ``1, 0, 3``).
 
     A single run of exactly ``expected`` digits (``103``) is read digit by digit: the released
-    extractors wrote counts that way, and it is unambiguous only when every count is one digit.
+    extractors wrote counts that way, and it is unambiguous only when every count is one digit
+    (:func:`judge_counts` also accepts a longer run that spells the true counts).
     """
     text = answer.strip()
     if text.startswith(("[", "(")):
@@ -109,13 +110,29 @@ def parse_counts(answer: str, expected: int) -> list[int]:
     for item in items:
         if not re.fullmatch(r"\d+", item):
             raise AnswerFormatError(f"not a non-negative whole count: {item[:20]!r}")
-        counts.append(int(item))
+        counts.append(read_int(item))
     return counts
 
 
 def judge_counts(names: Sequence[str], expected: Sequence[int], answer: str) -> Verdict:
     """Judge an answer listing one count per name against the simulated ``expected`` counts; a wrong
-    verdict names the first wrong count."""
+    verdict names the first wrong count.
+
+    Counts written run together (``0007010``, as the release's answers are written) are right
+    when they spell the true counts joined; a run of another length than one digit per count
+    cannot be split, so its reason gives the true counts.
+    """
+    text = answer.strip()
+    joined = "".join(str(n) for n in expected)
+    if re.fullmatch(r"[0-9]+", text):
+        if text == joined:
+            return Verdict.right(answer)
+        if len(text) != len(expected):
+            shown = ", ".join(f"{name} {n}" for name, n in zip(names, expected, strict=True))
+            return Verdict.wrong(
+                f"the counts written together as {text[:60]} are not the final counts {shown} "
+                f"(together {joined})", answer,
+            )
     given = parse_counts(answer, len(expected))
     for name, want, got in zip(names, expected, given, strict=True):
         if want != got:

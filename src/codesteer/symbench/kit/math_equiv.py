@@ -7,9 +7,16 @@ dollars, ``\\text{...}`` units, thousands separators, ``x = ...`` prefixes), con
 arithmetic expression (``\\frac{a}{b}`` → ``(a)/(b)``, ``\\sqrt[n]{x}``, ``\\pi``, ``\\binom``, ``n!``,
 implicit products such as ``2\\sqrt{3}``), read that with :mod:`ast` into sympy objects (never
 ``eval``: only numbers, ``+ - * / **``, known functions and one-letter symbols are accepted) and
-compare: ``simplify(a - b) == 0``, or equal numeric values to 1e-9 relative. Tuples and intervals
-compare element by element (bracket kinds must match); a bare comma list is compared as a multiset.
-Answers that cannot be read as mathematics compare by their normalised text.
+compare numerically: equal values to 1e-9 relative (30-digit evaluation), where expressions with
+symbols are compared at a few fixed points (equal polynomials agree everywhere; different ones
+almost never at those points). Tuples and intervals compare element by element (bracket kinds
+must match); a bare comma list is compared as a multiset. Answers that cannot be read as
+mathematics compare by their normalised text.
+
+Work is bounded by the size of what is computed, never by the spelling: every power, factorial
+and binomial is sized *before* it is computed (:data:`MAX_BITS` for any exact number,
+:data:`MAX_RADICAND_BITS` under a root) and refused with :class:`MathTooLargeError` ("too large
+to evaluate") beyond that; answers longer than :data:`MAX_ANSWER_CHARS` are refused unread.
 
 sympy's own LaTeX parser needs a pinned antlr4 runtime, so this module converts the common forms
 itself.
@@ -18,14 +25,28 @@ itself.
 from __future__ import annotations
 
 import ast
+import math
 import re
 from collections.abc import Callable
 
 import sympy
 
+from codesteer.symbench.answers import AnswerFormatError, parse_python
+
+#: Longest answer read (characters, before normalising) and longest normalised expression.
+MAX_ANSWER_CHARS = 2_000
 MAX_CHARS = 400
-_MAX_EXPONENT = 200
-_MAX_FACTORIAL = 500
+#: Largest exact number computed (bits of numerator plus denominator, estimated beforehand).
+MAX_BITS = 10_000
+#: Largest rational number a fractional power is taken of (finding its perfect powers costs
+#: seconds for ten thousand bits).
+MAX_RADICAND_BITS = 1_000
+#: The symbolic size allowed inside a factorial or binomial with symbols.
+_MAX_SYMBOLIC_ARGUMENT = 64
+#: Where expressions with symbols are compared (all symbols take each point's value in turn).
+_POINTS = (sympy.Rational(7, 13), sympy.Rational(-11, 17), sympy.Rational(23, 7))
+_DIGITS = 30
+_RELATIVE = sympy.Float(1e-18, _DIGITS)  # (1e-9 relative)²
 _FUNCTIONS: dict[str, Callable[..., sympy.Expr]] = {
     "sqrt": sympy.sqrt,
     "root": lambda x, n: sympy.root(x, n),
@@ -44,8 +65,12 @@ _MIXED_NUMBER = re.compile(r"(?<![\w.}^])(\d+)\s*\\frac\{(\d+)\}\{(\d+)\}")
 _TEXT_CMD = re.compile(r"\\(?:text|textbf|textit|mathrm|mathbf|mbox|textnormal|operatorname)\s*\{([^{}]*)\}")
 
 
-class MathParseError(ValueError):
+class MathParseError(AnswerFormatError):
     """The answer cannot be read as a mathematical expression."""
+
+
+class MathTooLargeError(MathParseError):
+    """Evaluating the answer would compute a number larger than the bounds (or it is too long)."""
 
 
 # ----- extraction --------------------------------------------------------------------------------
@@ -224,15 +249,18 @@ def _starts_operand(tok: str) -> bool:
 def to_sympy(python_text: str) -> sympy.Basic | tuple:
     """A sympy value (or a tuple of them) for Python arithmetic text, built from its ``ast``."""
     try:
-        tree = ast.parse(python_text, mode="eval")
-    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        tree = parse_python(python_text)
+    except AnswerFormatError as exc:
         raise MathParseError(f"not an expression: {python_text[:60]!r}") from exc
-    return _build(tree.body)
+    return _build(tree)
 
 
 def _build(node: ast.AST):
     if isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
-        return sympy.Integer(node.value) if isinstance(node.value, int) else sympy.Rational(repr(node.value))
+        if isinstance(node.value, float) and not math.isfinite(node.value):
+            raise MathTooLargeError("too large to evaluate: a number beyond floating point")
+        value = sympy.Integer(node.value) if isinstance(node.value, int) else sympy.Rational(repr(node.value))
+        return _bounded(value)
     if isinstance(node, ast.Name):
         if node.id in _CONSTANTS:
             return _CONSTANTS[node.id]
@@ -242,37 +270,109 @@ def _build(node: ast.AST):
     if isinstance(node, ast.Tuple):
         return tuple(_build(e) for e in node.elts)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
-        value = _build(node.operand)
+        value = _scalar_of(_build(node.operand))
         return -value if isinstance(node.op, ast.USub) else value
-    if isinstance(node, ast.BinOp):
-        left, right = _build(node.left), _build(node.right)
-        if isinstance(node.op, ast.Add):
-            return left + right
-        if isinstance(node.op, ast.Sub):
-            return left - right
-        if isinstance(node.op, ast.Mult):
-            return left * right
-        if isinstance(node.op, ast.Div):
-            if right == 0:
-                raise MathParseError("division by zero")
-            return left / right
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub | ast.Mult | ast.Div | ast.Pow):
+        left, right = _scalar_of(_build(node.left)), _scalar_of(_build(node.right))
         if isinstance(node.op, ast.Pow):
-            if right.is_number and abs(right) > _MAX_EXPONENT:
-                raise MathParseError("exponent too large")
-            return left**right
+            return _power(left, right)
+        if isinstance(node.op, ast.Div) and right == 0:
+            raise MathParseError("division by zero")
+        if isinstance(node.op, ast.Add):
+            return _bounded(left + right)
+        if isinstance(node.op, ast.Sub):
+            return _bounded(left - right)
+        return _bounded(left * right if isinstance(node.op, ast.Mult) else left / right)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _FUNCTIONS:
-        args = [_build(a) for a in node.args]
-        if node.func.id == "factorial" and (not args[0].is_number or abs(args[0]) > _MAX_FACTORIAL):
-            raise MathParseError("factorial argument too large")
-        return _FUNCTIONS[node.func.id](*args)
+        args = [_scalar_of(_build(a)) for a in node.args]
+        return _call(node.func.id, args)
     raise MathParseError(f"unsupported construct {type(node).__name__}")
 
 
+def _scalar_of(value):
+    if isinstance(value, tuple):
+        raise MathParseError("a tuple cannot be computed with")
+    return value
+
+
+def _call(name: str, args: list):
+    arity = {"sqrt": 1, "root": 2, "binomial": 2, "factorial": 1}[name]
+    if len(args) != arity:
+        raise MathParseError(f"{name} takes {arity} argument(s), got {len(args)}")
+    if name == "sqrt":
+        return _power(args[0], sympy.Rational(1, 2))
+    if name == "root":
+        if args[1] == 0:
+            raise MathParseError("a root of index zero")
+        return _power(args[0], _bounded(1 / args[1]))
+    if name == "factorial":
+        estimate = _factorial_bits(args[0])
+    else:
+        estimate = _binomial_bits(*args)
+    if estimate > MAX_BITS:
+        raise MathTooLargeError(f"too large to evaluate: a {name} of more than {MAX_BITS} bits")
+    return _bounded(_FUNCTIONS[name](*args))
+
+
+def _factorial_bits(n) -> float:
+    """Bits of ``n!`` for an integer; other arguments (gamma, symbols) must be small expressions."""
+    if n.is_Integer:
+        if n < 0:
+            return 0.0
+        return math.lgamma(int(n) + 1) / math.log(2) if n <= 100_000 else math.inf
+    return 0.0 if size(n) <= _MAX_SYMBOLIC_ARGUMENT else math.inf
+
+
+def _binomial_bits(n, k) -> float:
+    """Bits of ``C(n, k)``: sympy multiplies out ``k`` factors whenever ``k`` is an integer."""
+    if k.is_Integer:
+        if n.is_Integer and (k < 0 or (n >= 0 and k > n)):
+            return 0.0
+        factors = min(int(k), int(n - k)) if n.is_Integer and n >= 0 else abs(int(k))
+        return factors * (size(n) + math.log2(abs(int(k)) + 2))
+    return 0.0 if size(n) + size(k) <= _MAX_SYMBOLIC_ARGUMENT else math.inf
+
+
+def _power(base, exponent):
+    """``base ** exponent``, sized first: refused when its exact result would pass the bounds."""
+    if exponent.is_Rational:
+        estimate = float(abs(exponent)) * size(base)
+        if estimate > MAX_BITS:
+            raise MathTooLargeError(f"too large to evaluate: a power of about {estimate:.3g} bits")
+        if not exponent.is_Integer and base.is_Rational and size(base) > MAX_RADICAND_BITS:
+            raise MathTooLargeError(f"too large to evaluate: a root of a number of more than {MAX_RADICAND_BITS} bits")
+    elif size(base) + size(exponent) > MAX_BITS:
+        raise MathTooLargeError("too large to evaluate: a power with a large exponent")
+    return _bounded(base**exponent)
+
+
+def size(value) -> float:
+    """An estimate of the bits an exact evaluation of ``value`` holds (symbols and constants: 1)."""
+    if value.is_Rational:
+        return math.log2(max(abs(value.p), 1)) + math.log2(value.q)
+    if value.is_Atom:
+        return 1.0
+    if value.is_Pow and value.exp.is_Rational:
+        return float(abs(value.exp)) * size(value.base)
+    return sum(size(arg) for arg in value.args)
+
+
+def _bounded(value):
+    if size(value) > MAX_BITS:
+        raise MathTooLargeError(f"too large to evaluate: more than {MAX_BITS} bits")
+    return value
+
+
 def read_value(answer: str):
-    """The sympy value of an answer: a scalar, or ``(brackets, elements)`` for tuples, intervals and lists."""
+    """The sympy value of an answer: a scalar, or ``(brackets, elements)`` for tuples, intervals and lists.
+
+    Raises :class:`MathParseError` when it cannot be read, :class:`MathTooLargeError` when it is
+    too long or would compute numbers beyond the bounds.
+    """
+    _check_length(answer)
     s = normalise(answer)
     if len(s) > MAX_CHARS:
-        raise MathParseError("answer too long")
+        raise MathTooLargeError(f"answer too long: more than {MAX_CHARS} characters of mathematics")
     text = _implicit_products(latex_to_python(s))
     if text[:1] in ("(", "[") and text[-1:] in (")", "]") and _encloses(text):
         inner = _top_level_split(text[1:-1])
@@ -282,6 +382,11 @@ def read_value(answer: str):
     if len(parts) > 1:
         return ("set", tuple(_scalar(p) for p in parts))
     return _scalar(text)
+
+
+def _check_length(answer: str) -> None:
+    if len(answer) > MAX_ANSWER_CHARS:
+        raise MathTooLargeError(f"answer too long: {len(answer)} characters (at most {MAX_ANSWER_CHARS})")
 
 
 def _scalar(text: str):
@@ -315,15 +420,26 @@ def _encloses(text: str) -> bool:
 
 # ----- comparison --------------------------------------------------------------------------------
 def equivalent(answer: str, gold: str) -> bool:
-    """Whether two MATH answers mean the same value (see the module docstring)."""
+    """Whether two MATH answers mean the same value (see the module docstring).
+
+    Raises :class:`MathTooLargeError` when the answer is too long or too large to evaluate; an
+    answer that cannot be read as mathematics is equivalent only when its normalised text is.
+    """
+    _check_length(answer)
     a_text, b_text = normalise(answer), normalise(gold)
     if not a_text:
         return False
     if a_text == b_text:
         return True
     try:
-        a, b = read_value(answer), read_value(gold)
-    except (MathParseError, ValueError, TypeError, RecursionError, ZeroDivisionError):
+        a = read_value(answer)
+    except MathTooLargeError:
+        raise
+    except MathParseError:
+        return False
+    try:
+        b = read_value(gold)
+    except MathParseError:
         return False
     return _same(a, b)
 
@@ -349,13 +465,33 @@ def _same(a, b) -> bool:
 
 
 def _same_scalar(a, b) -> bool:
-    try:
-        diff = sympy.simplify(a - b)
-        if diff == 0:
-            return True
-        if a.free_symbols or b.free_symbols:
-            return False
-        x, y = complex(sympy.N(a, 30)), complex(sympy.N(b, 30))
-    except (TypeError, ValueError, AttributeError, RecursionError, ZeroDivisionError):
+    """Equal values (to 1e-9 relative) everywhere they are compared (see :data:`_POINTS`)."""
+    if a == b:
+        return True
+    symbols = sorted(a.free_symbols | b.free_symbols, key=str)
+    points = [{s: p for s in symbols} for p in _POINTS] if symbols else [{}]
+    return all(_close(_evaluate(a, point), _evaluate(b, point)) for point in points)
+
+
+def _evaluate(value, point: dict) -> tuple | None:
+    """``(real, imaginary)`` as 30-digit numbers, a non-finite value itself, or ``None`` when the
+    value does not reduce to a number."""
+    number = value.evalf(_DIGITS, subs=point) if point else value.evalf(_DIGITS)
+    if number.has(sympy.nan):
+        return None
+    if number.has(sympy.zoo, sympy.oo):
+        return (number,)
+    real, imaginary = number.as_real_imag()
+    if not (real.is_Number and imaginary.is_Number):
+        return None
+    return real, imaginary
+
+
+def _close(x: tuple | None, y: tuple | None) -> bool:
+    if x is None or y is None or len(x) != len(y):
         return False
-    return abs(x - y) <= 1e-9 * max(1.0, abs(y))
+    if len(x) == 1:
+        return x == y
+    (xr, xi), (yr, yi) = x, y
+    distance = (xr - yr) ** 2 + (xi - yi) ** 2
+    return bool(distance <= _RELATIVE * max(1, yr**2 + yi**2))

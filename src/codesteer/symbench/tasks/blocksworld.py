@@ -32,7 +32,7 @@ import string
 from collections import deque
 from typing import Any, ClassVar
 
-from codesteer.symbench.answers import AnswerFormatError
+from codesteer.symbench.answers import AnswerFormatError, read_int
 from codesteer.symbench.errors import NoSolutionError
 from codesteer.symbench.task import Instance, Knob, OneOf, OriginalDataError, OriginalItem, Task, Verdict
 
@@ -75,7 +75,7 @@ def parse_moves(answer: str) -> list[tuple[str, int, int]]:
         match = _MOVE.fullmatch(line.strip().rstrip(".,;"))
         if not match:
             raise AnswerFormatError(f"not a move 'Move X from i to j': {line.strip()[:80]!r}")
-        moves.append((match.group(1), int(match.group(2)), int(match.group(3))))
+        moves.append((match.group(1), read_int(match.group(2)), read_int(match.group(3))))
     return moves
 
 
@@ -252,7 +252,7 @@ class Blocksworld(Task):
             goal = _random_layout(rng, blocks, goal_stacks)
         return question_text(initial, goal), {"initial": initial, "goal": goal}
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         stacks = [list(s) for s in instance.data["initial"]]
         for number, (block, src, dst) in enumerate(parse_moves(answer), 1):
             problem = apply_move(stacks, block, src, dst)
@@ -262,7 +262,7 @@ class Blocksworld(Task):
             return Verdict.wrong(f"final state is not the goal:\n{render_state(stacks)}", answer)
         return Verdict.right(answer)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         moves = plan(instance.data["initial"], instance.data["goal"])
         return "<<<" + "\n".join(f"Move {b} from {s} to {d}" for b, s, d in moves) + ">>>"
 

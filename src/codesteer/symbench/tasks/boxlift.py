@@ -16,12 +16,14 @@ Left as ``None``, the last three take the released setting for that number of bo
 Levels: ``paper`` mixes the four released settings; the ladder ``"1"``..``"6"`` grows to 100
 boxes and 12 lifters.
 
-Step budget: the original estimated it with a greedy heaviest-first packer. We do the same, and
-our packer is also the reference solver, so every instance is solvable within its budget. Per
-step the packer walks the remaining boxes from heaviest to lightest and gives each the smallest
-single free agent that can lift it, or else the strongest free agents until their capacities
-reach its weight (then drops any agent the box no longer needs); a box the free agents cannot
-lift waits for the next step. Instances keep every box within the agents' total capacity.
+Step budget: the original's estimate, computed as it did (:func:`release_plan`): per step the
+boxes are walked heaviest first, and a box the free agents can reach together takes free agents
+in their listed order until their capacities reach its weight. That walk is itself a valid plan,
+so every instance is solvable within its budget. Reference solver: our own packer, which per
+step walks the boxes heaviest first and gives each the smallest single free agent that can lift
+it, or else the strongest free agents until their capacities reach its weight (then drops any
+agent the box no longer needs); where it needs more steps than the budget, the estimate's plan
+is the reference answer. Instances keep every box within the agents' total capacity.
 
 Judging: the steps are simulated; only the first ``budget`` steps count. An assignment breaks a
 rule when it names an unknown agent, an agent already busy in that step, a weight that is not a
@@ -33,6 +35,9 @@ Deviations from the release: the original skipped rule-breaking assignments sile
 still pass the answer; we fail it and name the rule (the lifted fraction is still the score).
 The original release stores no question for this task; the question is built from the
 template below.
+
+Released items: the evaluation set and ``BoxLift_dataset_SFT/``, the instances the authors kept for
+training data (loaded with ``data[RELEASE_SPLIT] = "train"``).
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ import json
 import random
 import re
 from collections import Counter
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError, parse_literal
@@ -60,25 +66,44 @@ Step = list[tuple[int, list[int]]]
 
 
 def greedy_plan(boxes: list[int], lifters: list[int]) -> list[Step]:
-    """The heaviest-first packer (module docstring); raises if a box outweighs all agents together."""
+    """Our heaviest-first packer (module docstring); raises if a box outweighs all agents together."""
+    return _pack(boxes, lifters, _team)
+
+
+def release_plan(boxes: list[int], lifters: list[int]) -> list[Step]:
+    """The plan behind the original's step estimate (the budget stated in the question).
+
+    Per step, with every agent free: walk the waiting boxes heaviest first; when the free agents
+    together reach a box's weight, give it free agents in their listed order until their
+    capacities reach its weight; otherwise leave the box for a later step.
+    """
+    return _pack(boxes, lifters, _listed_team)
+
+
+def _pack(boxes: list[int], lifters: list[int],
+          team_for: Callable[[int, list[int], list[int]], list[int] | None]) -> list[Step]:
+    """Steps that each walk the waiting boxes heaviest first, lifting every box ``team_for`` finds
+    free agents for (a box it finds none for waits for the next step)."""
     if boxes and max(boxes) > sum(lifters):
         raise NoSolutionError("a box is heavier than all agents together can lift")
     waiting = sorted(boxes, reverse=True)
     steps: list[Step] = []
     while waiting:
-        free = set(range(len(lifters)))
+        free = list(range(len(lifters)))
         step: Step = []
         for weight in list(waiting):
-            team = _team(weight, lifters, free)
+            team = team_for(weight, lifters, free)
             if team is not None:
                 step.append((weight, team))
-                free -= set(team)
+                free = [i for i in free if i not in team]
                 waiting.remove(weight)
         steps.append(step)
     return steps
 
 
-def _team(weight: int, lifters: list[int], free: set[int]) -> list[int] | None:
+def _team(weight: int, lifters: list[int], free: list[int]) -> list[int] | None:
+    """The smallest single free agent strong enough, else the strongest free agents until they
+    reach the weight, less any the box does not need."""
     singles = [i for i in free if lifters[i] >= weight]
     if singles:
         return [min(singles, key=lambda i: (lifters[i], i))]
@@ -95,9 +120,27 @@ def _team(weight: int, lifters: list[int], free: set[int]) -> list[int] | None:
     return sorted(team)
 
 
+def _listed_team(weight: int, lifters: list[int], free: list[int]) -> list[int] | None:
+    """Free agents in their listed order until their capacities reach the weight (the estimate's way)."""
+    if not free or sum(lifters[j] for j in free) < weight:
+        return None
+    team, total = [], 0
+    for j in free:
+        team.append(j)
+        total += lifters[j]
+        if total >= weight:
+            break
+    return team
+
+
 def estimate_steps(boxes: list[int], lifters: list[int]) -> int:
-    """The step budget stated in the question (the packer's step count)."""
-    return len(greedy_plan(boxes, lifters))
+    """The step budget stated in the question: the original's estimate (:func:`release_plan`)."""
+    return len(release_plan(boxes, lifters))
+
+
+def reference_plan(boxes: list[int], lifters: list[int]) -> list[Step]:
+    """Our packer's plan, or the estimate's own plan where that one takes fewer steps."""
+    return min(greedy_plan(boxes, lifters), release_plan(boxes, lifters), key=len)
 
 
 def format_plan(steps: list[Step]) -> str:
@@ -205,7 +248,8 @@ class BoxLift(Task):
         "6": {"num_boxes": 100, "num_lifters": 12, "box_weight": (50, 1000), "lifter_capacity": (60, 350)},
     }
     answer_format = "lines 'Step k: [(box_weight, [agent indices]), ...]' (agents from 0), inside <<<...>>>"
-    original_dirs = ("BoxLift_dataset",)
+    original_dirs = ("BoxLift_dataset", "BoxLift_dataset_SFT")
+    training_dirs = ("BoxLift_dataset_SFT",)
 
     def _generate(self, rng: random.Random, **knobs: Any) -> tuple[str, dict[str, Any]]:
         n = int(knobs["num_boxes"])
@@ -225,7 +269,7 @@ class BoxLift(Task):
         budget = estimate_steps(boxes, lifters)
         return question_text(boxes, lifters, budget), {"boxes": boxes, "lifters": lifters, "budget": budget}
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         boxes, lifters, budget = (instance.data[k] for k in ("boxes", "lifters", "budget"))
         steps = parse_plan(answer)
         lifted, problem = simulate(boxes, lifters, steps[:budget])
@@ -238,8 +282,8 @@ class BoxLift(Task):
             return Verdict.wrong(f"only {lifted} of {len(boxes)} boxes lifted", answer, score)
         return Verdict.right(answer)
 
-    def solve(self, instance: Instance) -> str:
-        return "<<<" + format_plan(greedy_plan(instance.data["boxes"], instance.data["lifters"])) + ">>>"
+    def reference_answer(self, instance: Instance) -> str:
+        return "<<<" + format_plan(reference_plan(instance.data["boxes"], instance.data["lifters"])) + ">>>"
 
     def from_original(self, item: OriginalItem) -> Instance:
         try:

@@ -31,11 +31,15 @@ and name the rule, keeping the delivered fraction as the score. Actions see the 
 start of the step (a box moved into a cell can be moved again only in a later step). The
 original release stores no question for this task; the question is built from the template
 below.
+
+Released items: the evaluation set and ``BoxNet1_dataset_SFT/``, the instances the authors kept for
+training data (loaded with ``data[RELEASE_SPLIT] = "train"``).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import random
 import re
 from collections import Counter
@@ -62,7 +66,7 @@ def _coord(text: str) -> int | None:
         value = float(text) - 0.5
     except ValueError:
         return None
-    return int(value) if value == int(value) and value >= 0 else None
+    return int(value) if math.isfinite(value) and value == int(value) and value >= 0 else None
 
 
 def _name(cell: Cell) -> str:
@@ -100,7 +104,9 @@ def parse_plan(answer: str) -> list[list[tuple[str, str]]]:
     """
     try:
         value: Any = json.loads(answer, object_pairs_hook=_Pairs)
-    except json.JSONDecodeError:
+    except RecursionError as exc:
+        raise AnswerFormatError("brackets nested too deeply") from exc
+    except ValueError:  # not JSON (or a number too long for it): maybe a Python literal
         value = parse_literal(answer)
         value = _Pairs(value.items()) if isinstance(value, dict) else value
         if isinstance(value, list | tuple):
@@ -285,7 +291,8 @@ class BoxNet(Task):
         "6": {"grid": (6, 8), "colors": 8, "boxes_per_color": (3, 5)},
     }
     answer_format = 'JSON list of per-step dicts {"Agent[x, y]": "move(box_c, square[x, y] | target_c)"}, in <<<...>>>'
-    original_dirs = ("BoxNet1_dataset",)
+    original_dirs = ("BoxNet1_dataset", "BoxNet1_dataset_SFT")
+    training_dirs = ("BoxNet1_dataset_SFT",)
 
     def _generate(self, rng: random.Random, **knobs: Any) -> tuple[str, dict[str, Any]]:
         (rows, cols), colors, (lo, hi) = knobs["grid"], int(knobs["colors"]), knobs["boxes_per_color"]
@@ -299,7 +306,7 @@ class BoxNet(Task):
                 grid[rng.choice(cells)].append(f"target_{color}")
         return question_text(grid), {"grid": grid_to_json(grid)}
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         grid = grid_from_json(instance.data["grid"])
         total = sum(item.startswith("box_") for items in grid.values() for item in items)
         delivered, problem = simulate(grid, parse_plan(answer))
@@ -310,7 +317,7 @@ class BoxNet(Task):
             return Verdict.wrong(f"only {delivered} of {total} boxes matched to targets", answer, score)
         return Verdict.right(answer)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         return "<<<" + json.dumps(plan(grid_from_json(instance.data["grid"]))) + ">>>"
 
     def from_original(self, item: OriginalItem) -> Instance:

@@ -33,10 +33,10 @@ import re
 from fractions import Fraction
 from typing import Any, ClassVar
 
-from codesteer.symbench.answers import AnswerFormatError
+from codesteer.symbench.answers import AnswerFormatError, read_int
 from codesteer.symbench.errors import NoSolutionError
 from codesteer.symbench.kit.arith import ExpressionError, normalise_symbols, read_expression
-from codesteer.symbench.kit.common import released_instance, released_solution
+from codesteer.symbench.kit.common import instance_from_folder_item, released_solution
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -87,7 +87,7 @@ def tokens_of(answer: str) -> list[str]:
 
 def check_tokens(tokens: list[str], numbers: list[int], target: int, answer: str) -> Verdict:
     """Judge a token list against the ordered numbers and the target."""
-    used = [int(t) for t in tokens if t.isdigit()]
+    used = [read_int(t) for t in tokens if t.isdigit()]
     if used != numbers:
         return Verdict.wrong(
             f"the numbers must be exactly {numbers} in this order, each once; the answer uses {used}", answer
@@ -264,12 +264,12 @@ class CombinatorialCalculation(Task):
             return question, {"numbers": numbers, "target": goal}
         raise ValueError(f"could not draw a solvable list of {count} numbers for target {goal}")
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         if not answer:
             raise AnswerFormatError("empty answer")
         return check_tokens(tokens_of(answer), instance.data["numbers"], instance.data["target"], answer)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         expr = solve_ordered(instance.data["numbers"], instance.data["target"])
         return "<<<[" + ", ".join(_TOKEN.findall(expr)) + "]>>>"
 
@@ -282,4 +282,4 @@ class CombinatorialCalculation(Task):
         except (KeyError, TypeError, ValueError) as exc:
             raise OriginalDataError(f"{item.item_id}: solution.json lacks numbers/target/solution") from exc
         data = {"numbers": numbers, "target": target, RELEASED_ANSWER: "[" + ", ".join(tokens) + "]"}
-        return released_instance(self, item, data)
+        return instance_from_folder_item(self, item, data)

@@ -36,7 +36,7 @@ from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError, parse_list
 from codesteer.symbench.errors import NoSolutionError
-from codesteer.symbench.kit.common import released_instance, released_solution, weighted
+from codesteer.symbench.kit.common import instance_from_folder_item, released_solution, weighted
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -60,9 +60,9 @@ RELEASED_ROUNDS: dict[str, tuple[int, ...]] = {
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def hand(game: str, pieces: int = 8) -> str:
-    """The cards each player holds."""
-    return _LETTERS[: HAND.get(game, pieces)]
+def hand(game: str, pieces: int = 8) -> tuple[str, ...]:
+    """The cards each player holds, one letter each (a tuple: membership is by whole card name)."""
+    return tuple(_LETTERS[: HAND.get(game, pieces)])
 
 
 def outcome(game: str, mine: str, theirs: str, pieces: int = 8) -> str:
@@ -205,7 +205,7 @@ class ConstrainedLinearArrangement(Task):
         data["unique"] = len(solutions(data, 2)) == 1
         return question_text(game, moves, results, pieces), data
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         d = instance.data
         cards = hand(d["game"], d.get("pieces", 8))
         got = [str(c).strip().upper() for c in parse_list(answer)]
@@ -225,7 +225,7 @@ class ConstrainedLinearArrangement(Task):
                 )
         return Verdict.right(answer)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         found = solutions(instance.data, 1)
         if not found:
             raise NoSolutionError("no opponent cards are consistent with the rounds")
@@ -245,4 +245,4 @@ class ConstrainedLinearArrangement(Task):
         data: dict[str, Any] = {"game": game, "pieces": 8, "player_moves": moves, "results": results}
         data["unique"] = len(solutions(data, 2)) == 1
         data[RELEASED_ANSWER] = gold
-        return released_instance(self, item, data)
+        return instance_from_folder_item(self, item, data)

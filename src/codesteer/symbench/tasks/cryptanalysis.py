@@ -40,7 +40,7 @@ from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError
 from codesteer.symbench.errors import NoSolutionError
-from codesteer.symbench.kit.common import and_list, released_instance, released_solution
+from codesteer.symbench.kit.common import and_list, instance_from_folder_item, released_solution
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -188,8 +188,8 @@ def parse_password(answer: str, size: int) -> str:
     tokens = [t for t in re.split(r"[\s,;]+", text) if t]
     if len(tokens) != size and len("".join(tokens)) == size:
         tokens = list("".join(tokens))
-    if len(tokens) != size or any(len(t) != 1 or not t.isalnum() for t in tokens):
-        raise AnswerFormatError(f"expected {size} single digits or letters, got {answer[:60]!r}")
+    if len(tokens) != size or any(len(t) != 1 or not (t.isascii() and t.isalnum()) for t in tokens):
+        raise AnswerFormatError(f"expected {size} single digits (0-9) or letters (A-Z), got {answer[:60]!r}")
     return "".join(tokens).upper()
 
 
@@ -247,7 +247,7 @@ class Cryptanalysis(Task):
         data = {"digits": digits, "letters": letters, "conditions": conditions, "unique": True}
         return question_text(conditions, digits, letters, explain=True), data
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         digits, letters = instance.data["digits"], instance.data["letters"]
         code = parse_password(answer, digits + letters)
         if not code[:digits].isdigit() or not code[digits:].isalpha():
@@ -261,7 +261,7 @@ class Cryptanalysis(Task):
                 return Verdict.wrong(f"condition {i} (guess {guess}) would get the feedback: {said}", answer)
         return Verdict.right(answer)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         data = instance.data
         found = consistent(data["conditions"], data["digits"], data["letters"])
         if not found:
@@ -287,4 +287,4 @@ class Cryptanalysis(Task):
             "unique": len(consistent(conditions, 2, 2)) == 1,
             RELEASED_ANSWER: "[" + ", ".join(f'"{c}"' for c in gold) + "]",
         }
-        return released_instance(self, item, data)
+        return instance_from_folder_item(self, item, data)

@@ -56,11 +56,11 @@ from codesteer.symbench.errors import NoSolutionError
 from codesteer.symbench.kit.bbh import (
     bbh_path,
     check_choice,
+    instance_from_bbh_example,
     letter_of,
     options_block,
     read_choice,
     released_fields,
-    released_instance,
     split_options,
     with_instruction,
 )
@@ -518,7 +518,7 @@ class DateUnderstanding(Task):
         text = f"{sentence} What is the date {phrase} in MM/DD/YYYY?\n{block}"
         return with_instruction(text), data
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         data = instance.data
         if not data.get("scenario"):
             return check_choice(instance, answer)
@@ -529,7 +529,7 @@ class DateUnderstanding(Task):
             return Verdict.wrong(f"ill-posed item: {why}, which no option shows", answer)
         return check_choice(instance, answer, why)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         data = instance.data
         if not data.get("scenario"):
             raise ValueError(
@@ -561,7 +561,7 @@ class DateUnderstanding(Task):
             data.update(scenario=facts[0], phrase=facts[1], offset=list(facts[2]))
             shown = reading(data)[2]
             data["target"] = f"({shown[0]})" if len(shown) == 1 else None
-        return released_instance(self, item, data, {"options": len(options)})
+        return instance_from_bbh_example(self, item, data, {"options": len(options)})
 
 
 register_layout(DateUnderstanding.name, iter_bbh_items)

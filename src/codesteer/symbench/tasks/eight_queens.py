@@ -28,9 +28,9 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar
 
-from codesteer.symbench.answers import AnswerFormatError
+from codesteer.symbench.answers import AnswerFormatError, read_int
 from codesteer.symbench.errors import NoSolutionError
-from codesteer.symbench.kit.common import released_instance, released_solution
+from codesteer.symbench.kit.common import instance_from_folder_item, released_solution
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -104,7 +104,7 @@ def parse_positions(answer: str) -> list[Cell]:
     """Queen cells from ``r c, r c``, ``(r, c), ...`` or ``[[r, c], ...]``."""
     if not re.fullmatch(r"[\d\s,;()\[\]]*", answer):
         raise AnswerFormatError("positions must be 'row column' pairs of numbers, e.g. '0 3, 1 0'")
-    numbers = [int(x) for x in re.findall(r"\d+", answer)]
+    numbers = [read_int(x) for x in re.findall(r"\d+", answer)]
     if not numbers or len(numbers) % 2:
         raise AnswerFormatError("positions must come in (row, column) pairs")
     return list(zip(numbers[::2], numbers[1::2], strict=True))
@@ -192,7 +192,7 @@ class EightQueens(Task):
         }
         return question_text(n, placed, cells), data
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         n = instance.data["n"]
         placed = {tuple(q) for q in instance.data["placed"]}
         blocked = {tuple(b) for b in instance.data["blocked"]}
@@ -221,7 +221,7 @@ class EightQueens(Task):
                     return Verdict.wrong(f"queens {a} and {b} attack each other along a {how}", answer)
         return Verdict.right(answer)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         data = instance.data
         placed = [tuple(q) for q in data["placed"]]
         found = next(solutions(data["n"], placed, [tuple(b) for b in data["blocked"]]), None)
@@ -250,4 +250,4 @@ class EightQueens(Task):
             "unique": count_solutions(n, placed, blocked) == 1,
             RELEASED_ANSWER: format_positions([tuple(q) for q in gold]),
         }
-        return released_instance(self, item, data)
+        return instance_from_folder_item(self, item, data)

@@ -271,12 +271,12 @@ class Game24(Task):
     def _question(numbers: list[int], target: int) -> str:
         return QUESTION.format(target=target, numbers=" ".join(map(str, numbers)))
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         if not answer:
             raise AnswerFormatError("empty answer")
         return check_expression(answer, instance.data["numbers"], instance.data["target"])
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         return f"<<<{solve_numbers(instance.data['numbers'], instance.data['target'])}>>>"
 
     def from_original(self, item: OriginalItem) -> Instance:

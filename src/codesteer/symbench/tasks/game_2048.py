@@ -32,8 +32,8 @@ from codesteer.symbench.kit.common import (
     compare_flat,
     convert_flat,
     flatten,
+    instance_from_folder_item,
     int_item,
-    released_instance,
     released_solution,
     rows_text,
 )
@@ -128,7 +128,7 @@ class Game2048(Task):
         data = {"grid": grid, "start": list(start), "moves": moves}
         return question_text(grid, start, moves), data
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         grid, (r, c) = instance.data["grid"], instance.data["start"]
         if grid[r][c] == 0:
             return Verdict.wrong(
@@ -138,7 +138,7 @@ class Game2048(Task):
         expected = flatten(simulate(grid, (r, c), instance.data["moves"]))
         return compare_flat(expected, read_matrix(answer, len(expected)), answer, "cell")
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         grid, (r, c) = instance.data["grid"], instance.data["start"]
         if grid[r][c] == 0:
             raise NoSolutionError(f"ill-posed item: the start position ({r + 1}, {c + 1}) is empty")
@@ -160,4 +160,4 @@ class Game2048(Task):
         if not re.fullmatch(r"[udlr]*", moves):
             raise OriginalDataError(f"{item.item_id}: moves {moves!r} use letters other than u/d/l/r")
         data = {"grid": grid, "start": start, "moves": moves, RELEASED_ANSWER: gold}
-        return released_instance(self, item, data, {"size": [n, len(moves)]})
+        return instance_from_folder_item(self, item, data, {"size": [n, len(moves)]})

@@ -34,7 +34,7 @@ from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError
 from codesteer.symbench.errors import NoSolutionError
-from codesteer.symbench.kit.common import released_instance, released_solution, rows_text, weighted
+from codesteer.symbench.kit.common import instance_from_folder_item, released_solution, rows_text, weighted
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -246,7 +246,7 @@ class LetterLogicDiagram(Task):
         data = {"grid": grid, "unique": len(complete(grid, 2)) == 1}
         return question_text(grid), data
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         given = instance.data["grid"]
         grid = read_grid(answer, len(given))
         problems = violations(grid, given)
@@ -255,7 +255,7 @@ class LetterLogicDiagram(Task):
             return Verdict.wrong(problems[0] + more, answer)
         return Verdict.right(answer)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         found = complete(instance.data["grid"])
         if not found:
             raise NoSolutionError("the puzzle has no completion")
@@ -275,4 +275,4 @@ class LetterLogicDiagram(Task):
             "unique": len(complete(grid, 2)) == 1,
             RELEASED_ANSWER: rows_text(gold, ","),
         }
-        return released_instance(self, item, data)
+        return instance_from_folder_item(self, item, data)

@@ -27,7 +27,7 @@ import re
 import string
 from typing import Any, ClassVar
 
-from codesteer.symbench.answers import AnswerFormatError
+from codesteer.symbench.answers import AnswerFormatError, read_int
 from codesteer.symbench.task import (
     Instance,
     Knob,
@@ -38,9 +38,8 @@ from codesteer.symbench.task import (
     Verdict,
 )
 
-_ANSWER = re.compile(
-    r"count\s*[:=]\s*(\d+)\s*[,;]?\s*positions?\s*[:=]\s*[\[(]([^\])]*)[\])]", re.IGNORECASE
-)
+_ANSWER_HEAD = re.compile(r"count\s*[:=]\s*(\d+)\s*[,;]?\s*positions?\s*[:=]\s*[\[(]", re.IGNORECASE)
+_CLOSING = re.compile(r"[\])]")
 _FOLDER = re.compile(r"^([a-z])_(\d+)_\d+$")
 _BAND = re.compile(r"min_length_(\d+)_max_length_(\d+)")
 
@@ -59,13 +58,16 @@ def question_text(word: str, letter: str) -> str:
 
 
 def read_answer(answer: str) -> tuple[int, list[int]]:
-    match = _ANSWER.search(answer)
-    if not match:
+    """The first ``Count: X, Positions: [...]`` of the answer (read in one pass over it)."""
+    head = _ANSWER_HEAD.search(answer)
+    closing = _CLOSING.search(answer, head.end()) if head else None
+    if not head or not closing:
         raise AnswerFormatError("expected 'Count: X, Positions: [Y, Z, ...]'")
-    items = [p for p in re.split(r"[,\s]+", match.group(2).strip()) if p]
-    if not all(p.isdigit() for p in items):
-        raise AnswerFormatError(f"positions must be whole numbers: {match.group(2)!r}")
-    return int(match.group(1)), [int(p) for p in items]
+    listed = answer[head.end():closing.start()]
+    items = [p for p in re.split(r"[,\s]+", listed.strip()) if p]
+    if not all(re.fullmatch(r"\d+", p) for p in items):
+        raise AnswerFormatError(f"positions must be whole numbers: {listed[:80]!r}")
+    return read_int(head.group(1)), [read_int(p) for p in items]
 
 
 class Letters(Task):
@@ -107,7 +109,7 @@ class Letters(Task):
         word = "".join(chars)
         return question_text(word, target), {"word": word, "letter": target}
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         word, letter = instance.data["word"], instance.data["letter"]
         count, given = read_answer(answer)
         truth = positions(word, letter)
@@ -121,7 +123,7 @@ class Letters(Task):
             return Verdict.wrong("wrong positions: " + "; ".join(parts), answer)
         return Verdict.right(answer)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         truth = positions(instance.data["word"], instance.data["letter"])
         return f"<<<Count: {len(truth)}, Positions: {truth}>>>"
 

@@ -19,7 +19,7 @@ import random
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError, parse_list
-from codesteer.symbench.kit.common import flatten, released_instance, released_solution, weighted
+from codesteer.symbench.kit.common import flatten, instance_from_folder_item, released_solution, weighted
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -131,7 +131,7 @@ class LightPuzzles(Task):
         buttons = {k: [tuple(c) for c in v] for k, v in d["buttons"].items()}
         return [v for row in press_all(d["initial_state"], buttons, d["operations"]) for v in row]
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         n = instance.data["n"]
         got = read_grid_answer(answer, n)
         expected = self._final(instance)
@@ -145,7 +145,7 @@ class LightPuzzles(Task):
             answer,
         )
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         return "<<<" + ",".join(str(v) for v in self._final(instance)) + ">>>"
 
     def from_original(self, item: OriginalItem) -> Instance:
@@ -162,4 +162,4 @@ class LightPuzzles(Task):
             raise OriginalDataError(f"malformed light puzzle solution.json: {exc}") from exc
         if unknown := set(data["operations"]) - set(data["buttons"]):
             raise OriginalDataError(f"presses name unknown buttons {sorted(unknown)}")
-        return released_instance(self, item, data)
+        return instance_from_folder_item(self, item, data)

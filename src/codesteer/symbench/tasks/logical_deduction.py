@@ -40,9 +40,9 @@ from codesteer.symbench.errors import NoSolutionError
 from codesteer.symbench.kit.bbh import (
     bbh_path,
     check_choice,
+    instance_from_bbh_example,
     options_block,
     released_fields,
-    released_instance,
     split_options,
     with_instruction,
 )
@@ -337,7 +337,7 @@ class LogicalDeduction(Task):
         data["target"] = f"({solve_claims(data)})"
         return with_instruction(f"{paragraph(setting, items, clues)}\n{block}"), data
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         data = instance.data
         found = orders(len(data["objects"]), data["clues"], limit=1)
         why = None
@@ -347,7 +347,7 @@ class LogicalDeduction(Task):
             why = f"the clues fix the order {listing} ({rules.position(0, 2, False)} first)"
         return check_choice(instance, answer, why)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         return f"<<<({solve_claims(instance.data)})>>>"
 
     def from_original(self, item: OriginalItem) -> Instance:
@@ -357,7 +357,7 @@ class LogicalDeduction(Task):
             data["target"] = f"({solve_claims(data)})"
         except ValueError as exc:
             raise OriginalDataError(f"{item.item_id}: {exc}") from exc
-        return released_instance(self, item, data, {"objects": len(data["objects"]), "setting": data["setting"]})
+        return instance_from_bbh_example(self, item, data, {"objects": len(data["objects"]), "setting": data["setting"]})
 
 
 register_layout(LogicalDeduction.name, iter_bbh_items)

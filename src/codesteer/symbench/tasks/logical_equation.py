@@ -2,7 +2,9 @@
 
 N letters A, B, ... each stand for a different one of N given numbers; numbered constraints
 relate pairs of letters: ``A = 1.6G`` (a multiple, one decimal), ``E + H = 129``,
-``M - D = -44`` and ``J > O``. Wording as released.
+``M - D = -44`` and ``J > O``. Wording as released, plus one sentence the release lacks:
+"Different letters represent different numbers." (the released questions only say each letter
+represents "one of the numbers"; the intended mapping, and every released gold, is one-to-one).
 
 Answer: ``<<<[vA, vB, ...]>>>``, the letters' values in alphabetical order (bare ``1, 2, 3`` is
 read too). Judged by the rules: exactly N values, each one of the given numbers, each number
@@ -15,8 +17,9 @@ equal shares (9/7, 9/8, 11/10, 11/11, 13/10, 13/11, 13/12, 15/12, 15/13, 15/14);
 grow to 26 letters with 24 constraints. Constraints are drawn to hold for a hidden
 assignment; the reference solver is a backtracking search maintaining arc consistency.
 
-Deviation: the release's judge did not check that the values are different; ours does (every
-released gold uses each number once, so all pass).
+Deviations: the release's questions never said that the values differ and its judge did not
+check it; our generated questions say it and our judge checks it (every released gold uses each
+number once, so all pass; released questions are kept verbatim).
 """
 
 from __future__ import annotations
@@ -71,8 +74,8 @@ def question_text(letters: list[str], values: list[int], constraints: list[Const
     return (
         "Calculate the number for each letter based on the range and set of inequalities that the given "
         f"letter represents. There are {len(letters)} letters {', '.join(letters)}, each representing one "
-        f"of the numbers {', '.join(map(str, values))}. The system of inequalities is satisfied as "
-        f"follows:\n{lines}\n\n"
+        f"of the numbers {', '.join(map(str, values))}. Different letters represent different numbers. "
+        f"The system of inequalities is satisfied as follows:\n{lines}\n\n"
         "Return the answers in alphabetical order starting with A, and each element in the list represents "
         "the value of the corresponding letter. Return your answer with the format <<<list of values>>>, "
         "like <<<[1, 2, 3]>>> means that A represents 1, B represents 2, and C represents 3."
@@ -143,7 +146,7 @@ class LogicalEquation(Task):
         data = {"letters": letters, "values": values, "constraints": constraints}
         return question_text(letters, values, constraints), data
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         letters, values = instance.data["letters"], instance.data["values"]
         if not parse_list(answer):
             raise AnswerFormatError("empty list")
@@ -163,7 +166,7 @@ class LogicalEquation(Task):
                 )
         return Verdict.right(answer)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         data = instance.data
         found = solve_assignment(data["letters"], data["values"], data["constraints"])
         if found is None:

@@ -32,11 +32,12 @@ import itertools
 import math
 import random
 import re
+from collections import Counter
 from typing import Any, ClassVar
 
-from codesteer.symbench.answers import AnswerFormatError
+from codesteer.symbench.answers import AnswerFormatError, read_int
 from codesteer.symbench.errors import NoSolutionError
-from codesteer.symbench.kit.common import released_instance, released_solution, rows_text, weighted
+from codesteer.symbench.kit.common import instance_from_folder_item, released_solution, rows_text, weighted
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -97,7 +98,7 @@ def violations(grid: list[list[int]], k: int, rule: str, cells: list[Cell]) -> l
     if (0, n - 1) not in cells:
         problems.append(f"the top-right cell (0,{n - 1}) must be selected")
     values = [grid[r][c] for r, c in cells]
-    repeated = sorted({v for v in values if values.count(v) > 1})
+    repeated = sorted(v for v, times in Counter(values).items() if times > 1)
     if repeated:
         problems.append(f"the selected numbers must be different, {repeated[0]} is selected more than once")
     what = "sum is at most 4" if rule == SUM else "product is greater than 0"
@@ -246,7 +247,7 @@ def read_cells(answer: str) -> list[Cell]:
             if not m:
                 raise AnswerFormatError(f"not a 'row column' position: {part[:40]!r}")
             pairs.append(m.groups())
-    return [(int(r), int(c)) for r, c in pairs]
+    return [(read_int(r), read_int(c)) for r, c in pairs]
 
 
 def question_text(grid: list[list[int]], k: int, rule: str) -> str:
@@ -301,14 +302,14 @@ class LogicalPuzzle(Task):
                 continue
         raise ValueError("no solvable grid found for this complexity")
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         d = instance.data
         problems = violations(d["grid"], d["k"], d["rule"], read_cells(answer))
         if problems:
             return Verdict.wrong(problems[0], answer)
         return Verdict.right(answer)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         d = instance.data
         cells = find_selection(d["grid"], d["k"], d["rule"], _SOLVE_BUDGET)
         if cells is None:
@@ -332,4 +333,4 @@ class LogicalPuzzle(Task):
         except SearchBudgetError:
             data["solvable"] = None
         data[RELEASED_ANSWER] = ", ".join(f"{r} {c}" for r, c in gold)
-        return released_instance(self, item, data)
+        return instance_from_folder_item(self, item, data)

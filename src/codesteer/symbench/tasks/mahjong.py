@@ -26,7 +26,7 @@ from collections import Counter
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import parse_int
-from codesteer.symbench.kit.common import released_instance, released_solution, weighted
+from codesteer.symbench.kit.common import instance_from_folder_item, released_solution, weighted
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -159,7 +159,7 @@ class Mahjong(Task):
         d = instance.data
         return play(d["initial_cards"], d["rounds"], d["chi"])[-1]
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         value = parse_int(answer)
         allowed = (PASS, PENG, CHI) if instance.data["chi"] else (PASS, PENG)
         if value not in allowed:
@@ -180,7 +180,7 @@ class Mahjong(Task):
         }[expected]
         return Verdict.wrong(f"the final round is {NAMES[expected]} ({expected}): {why}", answer)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         return f"<<<{self._result(instance)}>>>"
 
     def from_original(self, item: OriginalItem) -> Instance:
@@ -201,4 +201,4 @@ class Mahjong(Task):
             raise OriginalDataError(str(exc)) from exc
         data = {"initial_cards": initial, "rounds": rounds, "chi": "Chi" in (item.question or ""),
                 RELEASED_ANSWER: str(gold)}
-        return released_instance(self, item, data)
+        return instance_from_folder_item(self, item, data)

@@ -28,8 +28,8 @@ from codesteer.symbench.answers import AnswerFormatError
 from codesteer.symbench.kit.common import (
     compare_flat,
     flatten,
+    instance_from_folder_item,
     parse_flat,
-    released_instance,
     released_solution,
     rotate_cw,
     rows_text,
@@ -112,12 +112,12 @@ class MatrixTransformation(Task):
         grid = [[rng.choice(alphabet) for _ in range(cols)] for _ in range(rows)]
         return question_text(grid), {"matrix": grid}
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         expected = flatten(rotate_cw(instance.data["matrix"]))
         got = read_cells(answer, len(expected))
         return compare_flat(expected, got, answer, "cell")
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         return "<<<" + ",".join(flatten(rotate_cw(instance.data["matrix"]))) + ">>>"
 
     def from_original(self, item: OriginalItem) -> Instance:
@@ -130,4 +130,4 @@ class MatrixTransformation(Task):
         if not grid or any(len(r) != len(grid[0]) for r in grid):
             raise OriginalDataError(f"{item.item_id}: matrix is not rectangular")
         data = {"matrix": grid, RELEASED_ANSWER: gold}
-        return released_instance(self, item, data, {"matrix": [len(grid), len(grid[0])]})
+        return instance_from_folder_item(self, item, data, {"matrix": [len(grid), len(grid[0])]})

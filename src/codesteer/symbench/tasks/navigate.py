@@ -34,8 +34,8 @@ from typing import Any, ClassVar
 from codesteer.symbench.kit.bbh import (
     bbh_path,
     check_binary,
+    instance_from_bbh_example,
     parse_released,
-    released_instance,
     with_instruction,
 )
 from codesteer.symbench.kit.common import weighted
@@ -227,21 +227,21 @@ class Navigate(Task):
         data = {"moves": moves, "face_forward": mode == "forward", "target": answer_of(moves)}
         return with_instruction(question_text(moves, mode == "forward")), data
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         (x, y), _ = walk(instance.data["moves"])
         offsets = [f"{abs(x)} steps {'right' if x > 0 else 'left'}"] if x else []
         offsets += [f"{abs(y)} steps {'forward' if y > 0 else 'backward'}"] if y else []
         where = " and ".join(offsets) + " of the start (as first faced)" if offsets else "the start"
         return check_binary(instance, answer, f"the walk ends at {where}")
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         return f"<<<{answer_of(instance.data['moves'])}>>>"
 
     def from_original(self, item: OriginalItem) -> Instance:
         moves, face_forward = parse_released(item, parse_walk)
         complexity = {"mode": "forward" if face_forward else "turning", "instructions": len(moves)}
         data = {"moves": moves, "face_forward": face_forward, "target": answer_of(moves)}
-        return released_instance(self, item, data, complexity)
+        return instance_from_bbh_example(self, item, data, complexity)
 
 
 register_layout(Navigate.name, iter_bbh_items)

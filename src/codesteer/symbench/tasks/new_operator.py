@@ -6,8 +6,9 @@ Wording as released, including its answer line "Return your answer with format <
 values and symbols>>>" (sic; the release's extractor then asked for one number).
 
 Answer: one number inside ``<<<...>>>`` (integer, decimal, fraction ``a/b``, or a one-element
-list). Judged exactly with fractions: a decimal passes when it is within 0.005 of the value
-(right to two decimals) or within a relative 1e-12 (a printed float).
+list). Judged exactly with fractions: an integer or a fraction must equal the value; a decimal
+passes when it is within 0.005 of the value (right to two decimals) or within a relative 1e-12
+(a printed float).
 
 Knob ``size`` = [number of operators, number of operations]. Levels: ``paper`` = the release's
 two forms in equal shares: one operator applied twice, ``(x&y)&z`` (release complexity 2), and
@@ -33,7 +34,7 @@ from fractions import Fraction
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError, parse_list, parse_number
-from codesteer.symbench.kit.common import and_list, released_instance, released_solution
+from codesteer.symbench.kit.common import and_list, instance_from_folder_item, released_solution
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -198,6 +199,7 @@ def _formula(rng: random.Random) -> str:
 
 
 def _close(got: Fraction, want: Fraction) -> bool:
+    """Whether a decimal answer is the value rounded (to two places or as a printed float)."""
     diff = abs(got - want)
     return diff <= _ABS_TOL or diff <= _REL_TOL * abs(want)
 
@@ -241,7 +243,7 @@ class NewOperator(Task):
         ops, tree = instance.data["operators"], parse_expression(instance.data["expression"])
         return tree, {evaluate(tree, ops), evaluate(tree, ops, right_first=True)}
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         text = answer.strip()
         if text.startswith("["):
             items = parse_list(text)
@@ -249,8 +251,9 @@ class NewOperator(Task):
                 raise AnswerFormatError(f"expected one number, got {len(items)} values")
             text = str(items[0])
         got = parse_number(text)
+        exact = not re.search(r"[.eE]", text)  # an integer or a fraction means itself, not a rounding
         tree, values = self._values(instance)
-        if any(_close(got, v) for v in values):
+        if any(got == v if exact else _close(got, v) for v in values):
             return Verdict.right(answer)
         ops = instance.data["operators"]
         expected = " or ".join(str(v) for v in sorted(values))
@@ -263,7 +266,7 @@ class NewOperator(Task):
             )
         return Verdict.wrong(f"{instance.data['expression']} = {expected}, not {got}", answer)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         tree = parse_expression(instance.data["expression"])
         return f"<<<{evaluate(tree, instance.data['operators'])}>>>"
 
@@ -281,4 +284,4 @@ class NewOperator(Task):
             raise OriginalDataError(f"{item.item_id}: unreadable item ({exc})") from exc
         gold_text = str(int(gold)) if gold.denominator == 1 else repr(float(gold))
         data = {"operators": ops, "expression": match.group(1), RELEASED_ANSWER: gold_text}
-        return released_instance(self, item, data, {"size": [len(ops), count_operations(tree)]})
+        return instance_from_folder_item(self, item, data, {"size": [len(ops), count_operations(tree)]})

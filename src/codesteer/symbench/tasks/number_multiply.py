@@ -25,7 +25,7 @@ import random
 import re
 from typing import Any, ClassVar
 
-from codesteer.symbench.answers import AnswerFormatError, parse_int
+from codesteer.symbench.answers import AnswerFormatError, parse_int, read_int
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -49,7 +49,7 @@ def last_integer(text: str) -> int:
     found = _INTEGER.findall(text)
     if not found:
         raise AnswerFormatError("no integer in the reply")
-    return int(found[-1].replace("−", "-").replace(",", "").replace(" ", ""))
+    return read_int(found[-1].replace("−", "-").replace(",", "").replace(" ", ""))
 
 
 class NumberMultiply(Task):
@@ -84,7 +84,7 @@ class NumberMultiply(Task):
         ]
         return _question(factors), {"factors": factors}
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         target = math.prod(instance.data["factors"])
         text = answer.strip()
         value = parse_int(text) if re.fullmatch(r"[+-]?[\d,]+", text) else last_integer(text)
@@ -92,7 +92,7 @@ class NumberMultiply(Task):
             return Verdict.wrong(f"{value} is not the product (expected {target})", answer)
         return Verdict.right(answer)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         return f"<<<{math.prod(instance.data['factors'])}>>>"
 
     def from_original(self, item: OriginalItem) -> Instance:

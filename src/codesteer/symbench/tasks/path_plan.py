@@ -364,11 +364,11 @@ class PathPlan(Task):
                 return question_text(world), world
         raise ValueError("path_plan: no solvable world found for these knobs; loosen them")
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         problem = path_problem(instance.data, parse_waypoints(answer))
         return Verdict.wrong(problem, answer) if problem else Verdict.right(answer)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         path = plan_path(instance.data)
         if path is None:
             raise ValueError(f"{instance.id}: the planner found no path")

@@ -27,8 +27,13 @@ import re
 import string
 from typing import Any, ClassVar
 
-from codesteer.symbench.answers import AnswerFormatError, parse_list
-from codesteer.symbench.kit.common import int_item, released_instance, released_solution, rows_text
+from codesteer.symbench.kit.common import (
+    instance_from_folder_item,
+    int_item,
+    parse_flat,
+    released_solution,
+    rows_text,
+)
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -137,11 +142,8 @@ class PatternRecognition(Task):
                 return question_text(grid), {"grid": grid}
         raise ValueError(f"no matrix with a unique square found in {_ATTEMPTS} draws")
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
-        values = parse_list(answer)
-        if len(values) != 2:
-            raise AnswerFormatError(f"expected [row, column], got {len(values)} values")
-        row, col = (int_item(v) for v in values)
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
+        row, col = parse_flat(answer, 2, int_item, "integer")
         grid = instance.data["grid"]
         maximal = maximal_squares(grid)
         if any((r, c) == (row, col) for r, c, _ in maximal):
@@ -159,7 +161,7 @@ class PatternRecognition(Task):
             f"no one-character square of side >= 3 has its bottom-right corner at ({row}, {col})", answer
         )
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         r, c, _ = max(maximal_squares(instance.data["grid"]), key=lambda s: s[2])
         return f"<<<[{r}, {c}]>>>"
 
@@ -176,4 +178,4 @@ class PatternRecognition(Task):
         except (KeyError, TypeError, ValueError) as exc:
             raise OriginalDataError(f"{item.item_id}: malformed solution.json ({exc})") from exc
         data = {"grid": grid, RELEASED_ANSWER: f"[{gold[0]}, {gold[1]}]"}
-        return released_instance(self, item, data, {"size": [len(grid), len(grid[0])]})
+        return instance_from_folder_item(self, item, data, {"size": [len(grid), len(grid[0])]})

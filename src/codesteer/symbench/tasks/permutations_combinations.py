@@ -26,6 +26,7 @@ from __future__ import annotations
 import random
 import re
 import string
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -33,7 +34,7 @@ from codesteer.symbench.answers import AnswerFormatError, parse_list
 from codesteer.symbench.errors import NoSolutionError
 from codesteer.symbench.kit.common import (
     draw_distinct,
-    released_instance,
+    instance_from_folder_item,
     released_solution,
     solve_all_different,
 )
@@ -161,7 +162,7 @@ class PermutationsCombinations(Task):
         constraints = draw_distinct(lambda: _draw_constraint(rng, hidden), wanted)
         return question_text(books, constraints), {"books": books, "constraints": constraints}
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         books = instance.data["books"]
         values = parse_list(answer)
         if not all(isinstance(v, str) for v in values):
@@ -170,7 +171,7 @@ class PermutationsCombinations(Task):
         unknown = sorted(set(order) - set(books))
         if unknown:
             return Verdict.wrong(f"not a book on this shelf: {', '.join(unknown)}", answer)
-        repeated = sorted({b for b in order if order.count(b) > 1})
+        repeated = sorted(b for b, times in Counter(order).items() if times > 1)
         if repeated:
             return Verdict.wrong(f"each book goes on the shelf once; repeated: {', '.join(repeated)}", answer)
         if len(order) != len(books):
@@ -183,7 +184,7 @@ class PermutationsCombinations(Task):
             return Verdict.wrong(f"breaks constraint {i}: {describe(c)}", answer)
         return Verdict.right(answer)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         order = solve_arrangement(instance.data["books"], instance.data["constraints"])
         if order is None:
             raise NoSolutionError("no arrangement meets every constraint")
@@ -199,7 +200,7 @@ class PermutationsCombinations(Task):
             raise OriginalDataError(f"{item.item_id}: malformed solution.json ({exc})") from exc
         constraints = [_parse_line(item.item_id, line) for line in lines if line.strip()]
         data = {"books": books, "constraints": constraints, RELEASED_ANSWER: "[" + ", ".join(f'"{b}"' for b in gold) + "]"}
-        return released_instance(self, item, data, {"size": [len(books), len(constraints)]})
+        return instance_from_folder_item(self, item, data, {"size": [len(books), len(constraints)]})
 
 
 def _parse_line(item_id: str, line: str) -> Constraint:

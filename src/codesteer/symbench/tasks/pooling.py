@@ -28,9 +28,9 @@ from codesteer.symbench.answers import parse_number
 from codesteer.symbench.kit.common import (
     compare_flat,
     flatten,
+    instance_from_folder_item,
     int_item,
     parse_flat,
-    released_instance,
     released_solution,
     rows_text,
     weighted,
@@ -87,7 +87,10 @@ def _number(value: Any) -> Fraction:
 def _fmt(value: Fraction) -> str:
     if value.denominator == 1:
         return str(value.numerator)
-    return repr(float(value))
+    try:
+        return repr(float(value))
+    except OverflowError:  # an answer beyond floating point, shown exactly
+        return str(value)
 
 
 class Pooling(Task):
@@ -122,7 +125,7 @@ class Pooling(Task):
         matrix = [[rng.randint(*_VALUE_RANGE) for _ in range(size)] for _ in range(size)]
         return question_text(matrix, k, kind), {"matrix": matrix, "window": k, "type": kind}
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         data = instance.data
         expected = pool(data["matrix"], data["window"], data["type"])
         if data["type"] == "max":
@@ -133,7 +136,7 @@ class Pooling(Task):
         return compare_flat(expected, got, answer, f"{data['type']}-pooled value", where="window",
                             same=lambda e, g: abs(e - g) <= tolerance, show=_fmt)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         data = instance.data
         return "<<<" + ",".join(_fmt(v) for v in pool(data["matrix"], data["window"], data["type"])) + ">>>"
 
@@ -149,5 +152,5 @@ class Pooling(Task):
         if not 1 <= k < len(matrix) or any(len(r) != len(matrix) for r in matrix):
             raise OriginalDataError(f"{item.item_id}: matrix is not square or window does not fit")
         data = {"matrix": matrix, "window": k, "type": kind, RELEASED_ANSWER: gold}
-        return released_instance(self, item, data, {"pool": [len(matrix), k, kind]})
+        return instance_from_folder_item(self, item, data, {"pool": [len(matrix), k, kind]})
 

@@ -33,7 +33,7 @@ from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError
 from codesteer.symbench.errors import NoSolutionError
-from codesteer.symbench.kit.common import released_instance, released_solution
+from codesteer.symbench.kit.common import instance_from_folder_item, released_solution
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -197,7 +197,7 @@ class Reversi(Task):
         data = {"board": ["".join(row) for row in board], "moves": moves, "you": you}
         return question_text(board, moves, you), data
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         data = instance.data
         if data.get("defect"):
             return Verdict.wrong(f"this released item cannot be answered: {data['defect']}", answer)
@@ -212,7 +212,7 @@ class Reversi(Task):
                     )
         return Verdict.right(answer)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         if instance.data.get("defect"):
             raise NoSolutionError(f"this released item cannot be answered: {instance.data['defect']}")
         return f"<<<{flatten(_result(instance.data))}>>>"
@@ -235,7 +235,7 @@ class Reversi(Task):
         except ValueError as exc:
             data["defect"] = f"{exc} (the shown board is already the position after the moves)"
         data[RELEASED_ANSWER] = str(sol["solution"])
-        return released_instance(self, item, data)
+        return instance_from_folder_item(self, item, data)
 
 
 def _other(colour: str) -> str:

@@ -26,9 +26,9 @@ import re
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from codesteer.symbench.answers import AnswerFormatError, parse_grid
+from codesteer.symbench.answers import AnswerFormatError, parse_grid, read_int
 from codesteer.symbench.errors import NoSolutionError
-from codesteer.symbench.kit.common import released_instance, released_solution
+from codesteer.symbench.kit.common import instance_from_folder_item, released_solution
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -171,7 +171,7 @@ def _cell(value: Any) -> int:
     if isinstance(value, int):
         return value
     if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
-        return int(value)
+        return read_int(value.strip())
     raise ValueError(f"not a number: {str(value)[:20]!r}")
 
 
@@ -229,13 +229,13 @@ class StandardSudoku(Task):
         data = {"puzzle": puzzle, "unique": bool(unique) or count_solutions(puzzle) == 1}
         return question_text(puzzle), data
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         puzzle = instance.data["puzzle"]
         grid = parse_sudoku(answer, len(puzzle))
         reason = broken_rule(puzzle, grid)
         return Verdict.wrong(reason, answer) if reason else Verdict.right(answer)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         grid = next(solutions(instance.data["puzzle"]), None)
         if grid is None:
             raise NoSolutionError("the puzzle has no solution")
@@ -252,4 +252,4 @@ class StandardSudoku(Task):
         except ValueError as exc:
             raise OriginalDataError(f"{item.item_id}: unreadable grid cell ({exc})") from exc
         data = {"puzzle": puzzle, "unique": count_solutions(puzzle) == 1, RELEASED_ANSWER: str(gold)}
-        return released_instance(self, item, data)
+        return instance_from_folder_item(self, item, data)

@@ -23,7 +23,7 @@ import random
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import parse_int
-from codesteer.symbench.kit.common import and_list, released_instance, released_solution, weighted
+from codesteer.symbench.kit.common import and_list, instance_from_folder_item, released_solution, weighted
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -99,14 +99,14 @@ class StatisticalCounting(Task):
         sequence = "".join(rng.choice(letters) for _ in range(length))
         return question_text(sequence, rules), {"sequence": sequence, "rules": rules}
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         value = parse_int(answer)
         expected = run_score(instance.data["sequence"], instance.data["rules"])
         if value != expected:
             return Verdict.wrong(f"total score is {expected}, not {value}", answer)
         return Verdict.right(answer)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         return f"<<<{run_score(instance.data['sequence'], instance.data['rules'])}>>>"
 
     def from_original(self, item: OriginalItem) -> Instance:
@@ -122,4 +122,4 @@ class StatisticalCounting(Task):
         except (KeyError, TypeError, ValueError) as exc:
             raise OriginalDataError(f"{item.item_id}: malformed solution.json ({exc})") from exc
         data = {"sequence": sequence, "rules": rules, RELEASED_ANSWER: json.dumps(gold)}
-        return released_instance(self, item, data, {"size": [len(sequence), len(rules)]})
+        return instance_from_folder_item(self, item, data, {"size": [len(sequence), len(rules)]})

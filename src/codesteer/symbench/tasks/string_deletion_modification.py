@@ -1,7 +1,9 @@
 """String Deletion and Modification: apply rewrite rules until none applies; give the final string.
 
-The question lists rules drawn from :data:`codesteer.symbench.kit.rewriting.POOL` (prefix/suffix
-replacements, deletions, substring swaps, length trims). Each step applies the first rule, in
+The question lists rewrite rules (prefix/suffix replacements, deletions, substring swaps, length
+trims; generated ones are drawn from :data:`codesteer.symbench.kit.rewriting.POOL`); the judge
+reads each rule from its sentence (:func:`codesteer.symbench.kit.rewriting.parse_rule`), so
+released questions with rules outside our pool are judged by their own wording. Each step applies the first rule, in
 the listed order, whose condition holds, then starts again from rule 1; it stops when no rule
 applies (:func:`codesteer.symbench.kit.rewriting.rewrite`). The answer is the final string, as the
 question asks: ``<<< "final_string" >>>``; the same string without quotes is read too. Judged
@@ -15,7 +17,10 @@ to 150-300 letters, 14 rules and at least 40 rewrites. Instances whose rules loo
 Deviations from the release: its golds were scored by exact match against the bare string, so
 the quoted answer its own question asks for failed; here both pass. Its wording ("cycle through
 the operations one at a time") was ambiguous against the code's first-applicable-rule semantics;
-generated questions add one sentence stating the semantics (the released golds follow it).
+generated questions add one sentence stating the semantics (the released golds follow it). Our
+pool holds 19 of the release's 20 rules and one of our own ("If the string contains 'cbc',
+replace the first occurrence with 'b'."); the release's "If the string prefix is 'ab', replace it
+with 'ca'." is read from the questions that list it.
 """
 
 from __future__ import annotations
@@ -24,8 +29,16 @@ import random
 import re
 from typing import Any, ClassVar
 
-from codesteer.symbench.kit.common import released_instance, released_solution
-from codesteer.symbench.kit.rewriting import BY_TEXT, POOL, RewriteLimitError, Rule, first_applicable, rewrite
+from codesteer.symbench.kit.common import instance_from_folder_item, released_solution
+from codesteer.symbench.kit.rewriting import (
+    POOL,
+    RewriteLimitError,
+    Rule,
+    RuleTextError,
+    first_applicable,
+    parse_rule,
+    rewrite,
+)
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -38,6 +51,7 @@ from codesteer.symbench.task import (
 
 _TRIES = 500
 _STRING_RE = re.compile(r'For the string "([^"]*)"')
+_RULE_LINE = re.compile(r"^\d+\.\s*(If the string .+?)\s*$", re.MULTILINE)
 
 
 def question_text(rules: list[str], start: str) -> str:
@@ -55,7 +69,7 @@ def question_text(rules: list[str], start: str) -> str:
 
 
 def _rules(data: dict[str, Any]) -> list[Rule]:
-    return [BY_TEXT[text] for text in data["selected_rules"]]
+    return [parse_rule(text) for text in data["selected_rules"]]
 
 
 class StringDeletionModification(Task):
@@ -103,7 +117,7 @@ class StringDeletionModification(Task):
     def _final(self, instance: Instance) -> str:
         return rewrite(_rules(instance.data), instance.data["initial_string"])[-1]
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         got = answer.strip()
         rules = _rules(instance.data)
         states = rewrite(rules, instance.data["initial_string"])
@@ -119,7 +133,7 @@ class StringDeletionModification(Task):
             answer,
         )
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         return f'<<< "{self._final(instance)}" >>>'
 
     def from_original(self, item: OriginalItem) -> Instance:
@@ -129,11 +143,16 @@ class StringDeletionModification(Task):
         final = sol.get("final_string")
         if not isinstance(texts, list) or not isinstance(start, str) or not isinstance(final, str):
             raise OriginalDataError("solution.json needs selected_rules, initial_string and final_string")
-        unknown = [t for t in texts if t not in BY_TEXT]
-        if unknown:
-            raise OriginalDataError(f"rule not in our pool: {unknown[0]!r}")
+        listed = _RULE_LINE.findall(item.question or "")
+        if [" ".join(t.split()) for t in texts] != [" ".join(t.split()) for t in listed]:
+            raise OriginalDataError("question and solution.json disagree on the rules")
+        try:
+            for text in listed:
+                parse_rule(text)
+        except RuleTextError as exc:
+            raise OriginalDataError(str(exc)) from exc
         match = _STRING_RE.search(item.question or "")
         if not match or match.group(1) != start:
             raise OriginalDataError("question and solution.json disagree on the initial string")
-        data = {"initial_string": start, "selected_rules": texts, RELEASED_ANSWER: f'"{final}"'}
-        return released_instance(self, item, data)
+        data = {"initial_string": start, "selected_rules": listed, RELEASED_ANSWER: f'"{final}"'}
+        return instance_from_folder_item(self, item, data)

@@ -21,7 +21,7 @@ import re
 from typing import Any, ClassVar
 
 from codesteer.symbench.answers import AnswerFormatError
-from codesteer.symbench.kit.common import released_instance, released_solution
+from codesteer.symbench.kit.common import instance_from_folder_item, released_solution
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
     Instance,
@@ -99,7 +99,7 @@ class StringInsertion(Task):
         text = "".join(parts)
         return question_text(text), {"original_string": text}
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         got = answer.strip().upper()
         if not re.fullmatch(r"[A-E]+", got):
             raise AnswerFormatError("the answer must be one string of the letters A-E")
@@ -116,7 +116,7 @@ class StringInsertion(Task):
             f"position {at + 1} should be {expected[at]!r} after one T operation, answer has {got[at]!r}", answer
         )
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         return f"<<<{apply_t(instance.data['original_string'])}>>>"
 
     def from_original(self, item: OriginalItem) -> Instance:
@@ -127,6 +127,6 @@ class StringInsertion(Task):
             raise OriginalDataError("question and solution.json disagree on the original string")
         if not isinstance(sol.get("modified_string"), str):
             raise OriginalDataError("solution.json has no modified_string")
-        return released_instance(
+        return instance_from_folder_item(
             self, item, {"original_string": text, RELEASED_ANSWER: sol["modified_string"]}
         )

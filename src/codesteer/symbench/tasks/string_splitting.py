@@ -5,7 +5,8 @@ application per turn, until none can run; the answer is the final counts.
 
 Answer: the six counts in the order A, B, C, X, Y, Z. Accepted: the list the question shows
 (``["1", "0", "1", "1", "1", "1"]``, quotes optional), bare counts separated by commas or spaces,
-or six digits run together (``101111``, the released extractor's format).
+or the counts run together as the release's answers are written (``101111``, or ``0007010`` when
+a count has two digits: right when it spells the true counts joined).
 
 Judged by simulation (:mod:`codesteer.symbench.kit.item_exchange`, one application per turn).
 
@@ -15,7 +16,7 @@ release's five complexities (1-3, 2-4, 3-6, 4-7, 5-10), one per instance; ``1``.
 
 Deviations from the release: its judge compared against the counts concatenated (``"010709"``),
 so the list format its own question shows always failed; ours accepts that list (and the
-concatenation). Released golds are all right under the rules.
+concatenation, with counts of any width). Released golds are all right under the rules.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import random
 import re
 from typing import Any, ClassVar
 
-from codesteer.symbench.kit.common import released_instance, released_solution
+from codesteer.symbench.kit.common import instance_from_folder_item, released_solution
 from codesteer.symbench.kit.item_exchange import Method, judge_counts, run_cycle
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
@@ -122,11 +123,11 @@ class StringSplitting(Task):
         question = _INTRO + methods + _BODY.format(a=start[0], b=start[1], c=start[2])
         return question, {"start": start}
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         expected = final_counts(*instance.data["start"])
         return judge_counts(ITEMS, expected, answer)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         counts = final_counts(*instance.data["start"])
         return "<<<[" + ", ".join(f'"{n}"' for n in counts) + "]>>>"
 
@@ -141,4 +142,4 @@ class StringSplitting(Task):
             "start": [int(g) for g in found.groups()],
             RELEASED_ANSWER: "[" + ", ".join(f'"{int(n)}"' for n in gold) + "]",
         }
-        return released_instance(self, item, data)
+        return instance_from_folder_item(self, item, data)

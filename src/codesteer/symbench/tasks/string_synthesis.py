@@ -27,7 +27,7 @@ import random
 import re
 from typing import Any, ClassVar
 
-from codesteer.symbench.kit.common import released_instance, released_solution
+from codesteer.symbench.kit.common import instance_from_folder_item, released_solution
 from codesteer.symbench.kit.item_exchange import Method, judge_counts, run_cycle
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
@@ -108,11 +108,11 @@ class StringSynthesis(Task):
         question = _RULES + _CLARIFY + _ASK.format(a=a, b=b, c=c) + _FORMAT_HINT + "\nYour answer:\n"
         return question, {"start": [a, b, c]}
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         expected = final_counts(*instance.data["start"])
         return judge_counts(BLOCKS, expected, answer)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         return "<<<" + " ".join(str(n) for n in final_counts(*instance.data["start"])) + ">>>"
 
     def from_original(self, item: OriginalItem) -> Instance:
@@ -125,4 +125,4 @@ class StringSynthesis(Task):
         start = [int(g) for g in found.groups()]
         released = " ".join(str(int(n)) for n in sol["final_counts"])
         data = {"start": start, RELEASED_ANSWER: released}
-        return released_instance(self, item, data)
+        return instance_from_folder_item(self, item, data)

@@ -27,7 +27,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from codesteer.symbench.kit.common import and_list, released_instance, released_solution
+from codesteer.symbench.kit.common import and_list, instance_from_folder_item, released_solution
 from codesteer.symbench.kit.item_exchange import Method, judge_counts, run_cycle
 from codesteer.symbench.task import (
     RELEASED_ANSWER,
@@ -178,11 +178,11 @@ class SynthesisDecomposition(Task):
         }
         return question_text(crop_names, product_names, chosen, start), data
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         expected = final_counts(instance)
         return judge_counts(instance.data["order"], expected, answer)
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         return "<<<[" + ", ".join(map(str, final_counts(instance))) + "]>>>"
 
     def from_original(self, item: OriginalItem) -> Instance:
@@ -202,7 +202,7 @@ class SynthesisDecomposition(Task):
             "order": names,
             RELEASED_ANSWER: "[" + ", ".join(map(str, released)) + "]",
         }
-        return released_instance(self, item, data)
+        return instance_from_folder_item(self, item, data)
 
 
 def _parse_amounts(text: str) -> dict[str, int]:

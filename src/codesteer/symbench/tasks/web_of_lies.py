@@ -30,8 +30,8 @@ from typing import Any, ClassVar
 from codesteer.symbench.kit.bbh import (
     bbh_path,
     check_binary,
+    instance_from_bbh_example,
     parse_released,
-    released_instance,
     with_instruction,
 )
 from codesteer.symbench.original import iter_bbh_items, register_layout
@@ -122,19 +122,19 @@ class WebOfLies(Task):
         data["target"] = answer_of(data)
         return with_instruction(question_text(data["names"], data["first_truthful"], data["claims"])), data
 
-    def check(self, instance: Instance, answer: str) -> Verdict:
+    def judge_answer(self, instance: Instance, answer: str) -> Verdict:
         data = instance.data
         names, truth = data["names"], truths(data["first_truthful"], data["claims"])
         liars = ", ".join(n for n, t in zip(names, truth, strict=True) if not t) or "nobody"
         return check_binary(instance, answer, f"following the chain, the liars are {liars}")
 
-    def solve(self, instance: Instance) -> str:
+    def reference_answer(self, instance: Instance) -> str:
         return f"<<<{answer_of(instance.data)}>>>"
 
     def from_original(self, item: OriginalItem) -> Instance:
         data = parse_released(item, parse_chain)
         data["target"] = answer_of(data)
-        return released_instance(self, item, data, {"people": len(data["names"])})
+        return instance_from_bbh_example(self, item, data, {"people": len(data["names"])})
 
 
 register_layout(WebOfLies.name, iter_bbh_items)

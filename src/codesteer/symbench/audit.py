@@ -1,12 +1,15 @@
-"""Validate a copy of the released SymBench data and write a corrected copy.
+"""Audit a copy of the released SymBench data and write a corrected copy.
 
 :func:`check_original` loads every task's released items, judges each released gold answer with
-the task's judge and, with ``solve=True``, runs the reference solver on every item; the result
+the task's judge and, with ``reference=True``, runs the reference solver on every item; the result
 maps each task name to::
 
     {"loaded", "truth_checked", "truth_ok", "truth_rejected": [{"id", "reason"}], "has_solver",
-     "solved", "unsolvable", "load_failures": [{"id", "reason"}]}
-    (+ "solve_failures": [{"id", "reason"}] with solve=True)
+     "solved", "unsolvable", "load_failures": [{"id", "reason"}], "judge_errors": [{"id", "reason"}]}
+    (+ "reference_failures": [{"id", "reason"}] with reference=True)
+
+``judge_errors`` lists released golds whose judging failed with a
+:class:`~codesteer.symbench.errors.JudgeError` (a bug of the judge, reported rather than raised).
 
 ``unsolvable`` counts items whose solver raised :class:`~codesteer.symbench.errors.NoSolutionError`
 (a complete search proved there is no valid answer). :func:`write_fixed` copies the release and,
@@ -25,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from codesteer.symbench.answers import AnswerFormatError, extract_wrapped, parse_int, parse_list
-from codesteer.symbench.errors import NoSolutionError
+from codesteer.symbench.errors import JudgeError, NoSolutionError
 from codesteer.symbench.original import ITEM_ERRORS, iter_task_items, load_task
 from codesteer.symbench.registry import all_tasks, get_task
 from codesteer.symbench.task import RELEASED_ANSWER, Instance, OriginalItem, Task
@@ -42,16 +45,17 @@ def present_tasks(root: Path, tasks: Iterable[str | Task] | None = None) -> list
     return [t for t in all_tasks().values() if any((Path(root) / d).exists() for d in t.original_dirs)]
 
 
-def check_original(root: Path | str, tasks: Iterable[str | Task] | None = None, solve: bool = False,
+def check_original(root: Path | str, tasks: Iterable[str | Task] | None = None, reference: bool = False,
                    progress: Progress | None = None) -> dict[str, dict[str, Any]]:
-    """Per task: items loaded, released golds accepted/rejected, and (``solve``) items solved."""
+    """Per task: items loaded, released golds accepted/rejected, and (``reference``) items the
+    reference solver answers."""
     root = Path(root)
     if not root.is_dir():
         raise FileNotFoundError(f"{root} is not a folder")
-    return {task.name: _check_task(root, task, solve, progress) for task in present_tasks(root, tasks)}
+    return {task.name: _check_task(root, task, reference, progress) for task in present_tasks(root, tasks)}
 
 
-def _check_task(root: Path, task: Task, solve: bool, progress: Progress | None) -> dict[str, Any]:
+def _check_task(root: Path, task: Task, reference: bool, progress: Progress | None) -> dict[str, Any]:
     instances, failures = load_task(root, task)
     report: dict[str, Any] = {
         "loaded": len(instances),
@@ -62,25 +66,30 @@ def _check_task(root: Path, task: Task, solve: bool, progress: Progress | None) 
         "solved": 0,
         "unsolvable": 0,
         "load_failures": [{"id": i, "reason": r} for i, r in failures],
+        "judge_errors": [],
     }
-    if solve:
-        report["solve_failures"] = []
+    if reference:
+        report["reference_failures"] = []
     for done, instance in enumerate(instances, 1):
-        rejection = gold_rejection(task, instance)
+        try:
+            rejection = gold_rejection(task, instance)
+        except JudgeError as exc:
+            report["judge_errors"].append({"id": instance.id, "reason": str(exc)})
+            rejection = _NO_GOLD
         if rejection is not _NO_GOLD:
             report["truth_checked"] += 1
             if rejection is None:
                 report["truth_ok"] += 1
             else:
                 report["truth_rejected"].append({"id": instance.id, "reason": rejection})
-        if solve and task.has_solver:
-            outcome, detail = solve_outcome(task, instance)
+        if reference and task.has_solver:
+            outcome, detail = reference_outcome(task, instance)
             if outcome == "solved":
                 report["solved"] += 1
             elif outcome == "unsolvable":
                 report["unsolvable"] += 1
             else:
-                report["solve_failures"].append({"id": instance.id, "reason": detail})
+                report["reference_failures"].append({"id": instance.id, "reason": detail})
         if progress:
             progress(task.name, done, len(instances))
     return report
@@ -98,15 +107,18 @@ def gold_rejection(task: Task, instance: Instance) -> Any:
     return None if verdict.correct else verdict.reason
 
 
-def solve_outcome(task: Task, instance: Instance) -> tuple[str, str]:
+def reference_outcome(task: Task, instance: Instance) -> tuple[str, str]:
     """(``"solved"``, answer) | (``"unsolvable"``, why) | (``"failed"``, why) for one instance."""
     try:
-        answer = task.solve(instance)
+        answer = task.reference_answer(instance)
     except NoSolutionError as exc:
         return "unsolvable", str(exc)
     except Exception as exc:  # a solver bug or an exhausted budget is reported, not raised
         return "failed", f"solver error ({type(exc).__name__}: {exc})"
-    verdict = task.judge(instance, answer)
+    try:
+        verdict = task.judge(instance, answer)
+    except JudgeError as exc:
+        return "failed", str(exc)
     if not verdict.correct:
         return "failed", f"solver answer rejected: {verdict.reason}"
     return "solved", extract_wrapped(answer) or answer
@@ -148,14 +160,18 @@ def _fix_item(task: Task, item: OriginalItem, root: Path, out: Path, rows: _RowE
         instance = task.from_original(item)
     except ITEM_ERRORS:
         return
-    reason = gold_rejection(task, instance)
+    try:
+        reason = gold_rejection(task, instance)
+    except JudgeError as exc:
+        unfixed.append({"task": task.name, "id": item.item_id, "reason": str(exc), "why": "the judge failed"})
+        return
     if reason is None or reason is _NO_GOLD:
         return
     entry = {"task": task.name, "id": item.item_id, "reason": reason}
     if not task.has_solver:
         unfixed.append({**entry, "why": "the task has no reference solver"})
         return
-    outcome, detail = solve_outcome(task, instance)
+    outcome, detail = reference_outcome(task, instance)
     target = out / item.path.relative_to(root)
     if outcome == "unsolvable":
         if item.record:
