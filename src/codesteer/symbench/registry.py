@@ -1,27 +1,25 @@
-"""One registry of SymBench tasks: defining a ``Task`` subclass with a ``name`` registers it.
+"""One registry of SymBench tasks: every ``Task`` subclass with a ``name`` defined in a module
+under :mod:`codesteer.symbench.tasks`.
 
-Every module under :mod:`codesteer.symbench.tasks` is imported on first use, so adding a task
-is adding one module there.
+The modules are imported on first use, so adding a task is adding one module there.
 """
 
 from __future__ import annotations
 
 import importlib
+import inspect
 import pkgutil
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from codesteer.symbench.task import Task
+from codesteer.symbench.task import Task
 
 _CLASSES: dict[str, type[Task]] = {}
 _INSTANCES: dict[str, Task] = {}
 _loaded = False
 
 
-def register(cls: type[Task]) -> None:
-    """Record a task class under its ``name`` (called by ``Task.__init_subclass__``)."""
+def _register(cls: type[Task]) -> None:
     existing = _CLASSES.get(cls.name)
-    if existing is not None and existing.__qualname__ != cls.__qualname__:
+    if existing is not None and existing is not cls:
         raise ValueError(f"two tasks named {cls.name!r}: {existing} and {cls}")
     _CLASSES[cls.name] = cls
 
@@ -32,9 +30,13 @@ def _load_all() -> None:
         return
     from codesteer.symbench import tasks
 
-    for module in pkgutil.iter_modules(tasks.__path__):
-        if not module.name.startswith("_"):
-            importlib.import_module(f"{tasks.__name__}.{module.name}")
+    for info in pkgutil.iter_modules(tasks.__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{tasks.__name__}.{info.name}")
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, Task) and "name" in cls.__dict__ and cls.__module__ == module.__name__:
+                _register(cls)
     _loaded = True
 
 

@@ -1,7 +1,7 @@
 """The contract every SymBench task meets: ``Instance``, ``Verdict``, ``Task`` and levels.
 
-A task is one module under :mod:`codesteer.symbench.tasks` defining one ``Task`` subclass;
-defining the class registers it (see :mod:`codesteer.symbench.registry`).
+A task is one module under :mod:`codesteer.symbench.tasks` defining one ``Task`` subclass with a
+``name``; the registry finds it there (see :mod:`codesteer.symbench.registry`).
 
 Determinism: ``generate(seed, ...)`` draws every random choice from one
 ``random.Random`` seeded from the task name, the seed and the knobs, so equal arguments give
@@ -165,13 +165,6 @@ class Task(ABC):
     #: Tasks drawn from external datasets may have no generator or no reference solver.
     has_generator: ClassVar[bool] = True
     has_solver: ClassVar[bool] = True
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if "name" in cls.__dict__:
-            from codesteer.symbench.registry import register
-
-            register(cls)
 
     # ----- generation -------------------------------------------------------------------
     def resolve_knobs(self, level: str | None, overrides: Mapping[str, Any]) -> dict[str, Any]:
