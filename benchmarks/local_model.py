@@ -1,12 +1,20 @@
-"""Tokens per second of the embedded model: llama-cpp-python vs. the same GGUF through transformers.
+"""The embedded model: tokens per second (llama-cpp-python vs. transformers), and what reusing the
+KV cache saves in a multi-round CodeSteer run.
 
-Both runtimes get the same token ids (the GGUF's own vocabulary), the same thread count and
+**Runtimes.** Both get the same token ids (the GGUF's own vocabulary), the same thread count and
 greedy decoding, and are timed on prompt processing (one forward pass over the prompt) and on
 generation (one token at a time with a KV cache). The transformers route (``gguf`` +
 ``AutoModelForCausalLM.from_pretrained(dir, gguf_file=...)``) dequantises the weights to
 float32; it runs only when ``transformers``, ``torch`` and ``gguf`` are importable.
 
+**Multi-round run** (``--rounds``). One CodeSteer run of fixed shape: a scripted steerer asks for
+code, then for a revision every round (6 rounds), while the embedded model answers and writes the
+self-answer checks. It runs twice on the same warm model: every call from empty caches (what
+codesteer did before it reused the cache) and with the cache reused; both must give the same
+trajectory. Prints the prompt tokens evaluated, the prompt tokens sent and the wall time of each.
+
     python benchmarks/local_model.py [--threads 2] [--prompt-tokens 256] [--gen-tokens 64] [--repeats 3]
+    python benchmarks/local_model.py --rounds 5 [--max-tokens 96]
 """
 
 from __future__ import annotations
@@ -98,14 +106,69 @@ def bench_transformers(tokens: list[int], gen_tokens: int, threads: int, repeats
     return Figures("transformers (GGUF dequantised, fp32)", load_s, _median(prompt, repeats), _median(generate, repeats))
 
 
+def multi_round(rounds: int, max_tokens: int) -> None:
+    """The same CodeSteer run from empty caches and with the cache reused (see the module doc)."""
+    import asyncio
+
+    from codesteer.llm.base import Completion, ModelWrapper
+    from codesteer.llm.local import LocalModel, _load
+    from codesteer.llm.scripted import ScriptedModel
+    from codesteer.steer import SteerConfig, solve, trajectory_json
+    from codesteer.symbench import get_task
+
+    local = LocalModel()
+    session = _load(local.path, local.n_ctx, local.n_threads)
+
+    def forget() -> None:
+        for slot in session.slots:
+            slot.llama.reset()
+            slot.aligned = 0
+
+    class FromEmpty(ModelWrapper):
+        """Every call from empty caches, as before the cache was reused."""
+
+        async def complete(self, messages, **params) -> Completion:  # type: ignore[no-untyped-def]
+            forget()
+            return await self.inner.complete(messages, **params)
+
+    instance = get_task("game24").generate(0, level="paper")
+    config = SteerConfig(max_rounds=rounds).capped(max_tokens)
+    revise = "<<<Check the output against the question and improve the program.>>>"
+    runs = {}
+    for label, model in (("every call from empty caches", FromEmpty(local)), ("KV cache reused", local)):
+        forget()
+        steer = ScriptedModel(["<<<Code>>>", *[revise] * rounds], name="scripted steerer")
+        began = time.perf_counter()
+        t = asyncio.run(solve(instance, task_model=model, steer_model=steer, config=config))
+        runs[label] = (t, time.perf_counter() - began)
+    (before, wall_before), (after, wall_after) = runs.values()
+    same = trajectory_json.to_dict(before)["messages"] == trajectory_json.to_dict(after)["messages"]
+    print(f"multi-round CodeSteer run: game24 (paper, seed 0), {rounds + 1} rounds, embedded model as task model "
+          f"and checker, calls capped at {max_tokens} new tokens; the same trajectory both ways: {same}")
+    print(f"{'':<30} {'model calls':>11} {'prompt tokens sent':>19} {'prompt tokens evaluated':>24} {'wall s':>8}")
+    evaluated = {}
+    for label, (t, wall) in runs.items():
+        calls = [c for c in t.calls if c.model == local.name]
+        evaluated[label] = sum(c.prompt_evaluated or 0 for c in calls)
+        print(f"{label:<30} {len(calls):>11} {sum(c.prompt_tokens for c in calls):>19} {evaluated[label]:>24} "
+              f"{wall:>8.1f}")
+    first, second = evaluated.values()
+    print(f"reused / empty: prompt tokens evaluated {second / first:.2f}x, wall time {wall_after / wall_before:.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--prompt-tokens", type=int, default=256)
     parser.add_argument("--gen-tokens", type=int, default=64)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=0, help="run the multi-round comparison with this many rounds")
+    parser.add_argument("--max-tokens", type=int, default=96)
     args = parser.parse_args()
     prepare_runtime()  # before llama_cpp (and torch) load their OpenMP runtime
+    if args.rounds:
+        multi_round(args.rounds, args.max_tokens)
+        return
 
     from llama_cpp import Llama
 

@@ -70,7 +70,7 @@ def test_a_crashing_judge_raises_instead_of_scoring(monkeypatch) -> None:
     task, _, row, right, *_ = cases("game24")
 
     def crash(instance, text):
-        raise JudgeError("game24 judge crashed")
+        raise JudgeError.about("game24", instance.id, text, "ZeroDivisionError: division by zero")
 
     monkeypatch.setattr(task, "judge", crash)
     with pytest.raises(JudgeError):

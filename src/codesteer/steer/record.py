@@ -39,6 +39,7 @@ class Recorder:
             conversation, round, completion.model or model, params, completion.prompt_tokens,
             completion.completion_tokens, completion.latency_s, completion.cached, completion.finish_reason,
             completion.extra.get("constrained") if "grammar" in params else None,
+            completion.extra.get("prompt_eval_tokens"),
         ))
 
     def reply(self, index: int, text: str, conversation: Conversation = TASK) -> None:

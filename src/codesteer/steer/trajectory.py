@@ -61,6 +61,9 @@ class CallRecord:
     finish_reason: str | None = None
     #: Whether the backend decoded under the steering grammar (``None``: no grammar was asked for).
     constrained: bool | None = None
+    #: Prompt tokens the backend evaluated (fewer than ``prompt_tokens`` when it reused a cache;
+    #: ``None`` when the backend does not say).
+    prompt_evaluated: int | None = None
 
 
 @dataclass

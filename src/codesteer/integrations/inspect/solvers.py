@@ -79,7 +79,9 @@ def _method_run(name: str, config: dict[str, Any] | None) -> Solver:
                                  steer_model=steer, helpers=helpers, config=settings, on_event=log_event)
         state.store.set(TRAJECTORY_KEY, trajectory_json.to_dict(trajectory))
         if trajectory.judge_error:
-            raise JudgeError(trajectory.judge_error)
+            instance = sample_instance(state)
+            reply = trajectory.final.reply if trajectory.final else ""
+            raise JudgeError.about(instance.task, instance.id, reply or "", trajectory.judge_error)
         if trajectory.stop_reason == "error":
             raise SteerRunError(trajectory.error or "the run ended in an error")
         assert trajectory.final is not None and trajectory.verdict is not None
