@@ -78,7 +78,6 @@ def test_real_solve_on_the_embedded_model() -> None:
     """One real end-to-end run: the embedded model as task and steering model, the real sandbox."""
     pytest.importorskip("llama_cpp")
     pytest.importorskip("codesteer.llm.local")
-    pytest.importorskip("codesteer.sandbox")
     cli = "from codesteer.cli import main; main()"
     cmd = [sys.executable, "-c", cli, "solve", "--task", "game24", "--seed", "1", "--max-rounds", "1",
            "--max-tokens", "48", "--no-self-check", "--json"]
