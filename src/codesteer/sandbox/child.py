@@ -150,15 +150,18 @@ def _prepare(plan: Confinement, base: str) -> tuple[str, list[int], list[int]]:
     the supervisor (the other ends)."""
     linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)  # die with the zygote
     linux.set_process_name(NAME_READY)
-    if plan.per_job_namespaces:
+    if plan.per_job_namespaces:  # a fresh tmpfs of its own: one fixed name serves every job
         linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWIPC)
         mounts.mount_scratch(base, SandboxConfig.max_disk_mb)
         mounts.mount_scratch(SHARED_MEMORY, SandboxConfig.max_disk_mb, "1777")
+        workdir = os.path.join(base, "job")
+        os.mkdir(workdir, 0o700)
+    else:
+        workdir = tempfile.mkdtemp(prefix="job-", dir=base)
     if plan.cgroups is not None:
         plan.cgroups.enter()
     if plan.session_keyring:  # fresh and empty; owned by root, so the job uid owns no key unless it makes one
         linux.join_new_session_keyring()
-    workdir = tempfile.mkdtemp(prefix="job-", dir=base)
     (job_r, job_w), *outputs = (os.pipe() for _ in range(HANDED_FDS))
     return workdir, [job_r] + [w for _, w in outputs], [job_w] + [r for r, _ in outputs]
 

@@ -203,12 +203,13 @@ class _Output:
 class _Run:
     """The supervisor's view of one running job: its output, its end, what stopped it."""
 
-    def __init__(self, process: JobProcess, config: SandboxConfig, plan: Confinement, zygote: Zygote) -> None:
+    def __init__(self, process: JobProcess, config: SandboxConfig, plan: Confinement, zygote: Zygote,
+                 start: float) -> None:
         self.process, self.config, self.plan, self.zygote = process, config, plan, zygote
         self.streams = {process.stdout: _Output(config.max_output_bytes),
                         process.stderr: _Output(config.max_output_bytes)}
         self.note = b""
-        self.start = time.monotonic()
+        self.start = start
         self.deadline = self.start + config.timeout_s
         self.ended: float | None = None
         self.status: int | None = None
@@ -291,11 +292,12 @@ def run_job(job: dict[str, Any], process: JobProcess, zygote: Zygote, plan: Conf
     config = SandboxConfig(**job["config"])
     if plan.cgroups is not None:
         plan.cgroups.limit(process.pid, config.memory_mb)
+    start = time.monotonic()
     protocol.send(process.job, job)
     os.close(process.job)
     if plan.prefork:
         zygote.request()  # the next job process prepares while this job runs
-    run = _Run(process, config, plan, zygote)
+    run = _Run(process, config, plan, zygote, start)
     try:
         run.collect()
     finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import functools
 import os
 import platform
 import socket
@@ -110,11 +111,14 @@ def make_tree_read_only(tree_fd: int) -> None:
                          ctypes.c_size_t(ctypes.sizeof(attr))))
 
 
+_PR_SET_NAME = 15
+
+
 def set_process_name(name: str) -> None:
     """Name the calling process (``/proc/<pid>/comm``, at most 15 bytes), so that its role in the
     worker shows in ``ps``."""
-    with open("/proc/self/comm", "w") as handle:
-        handle.write(name)
+    _check(_libc.prctl(ctypes.c_int(_PR_SET_NAME), ctypes.c_char_p(name.encode()), ctypes.c_ulong(0),
+                       ctypes.c_ulong(0), ctypes.c_ulong(0)))
 
 
 def prctl(option: int, arg: int = 0) -> None:
@@ -258,8 +262,9 @@ class _SockFprog(ctypes.Structure):
 
 
 def seccomp_supported() -> bool:
-    """Whether ``deny_unix_sockets`` knows this machine's system-call numbers."""
-    return platform.machine() in _AUDIT_ARCH
+    """Whether ``deny_unix_sockets`` knows this machine's system-call numbers (and, if so, its
+    filter assembled ahead of time)."""
+    return platform.machine() in _AUDIT_ARCH and _unix_socket_program() is not None
 
 
 def _unix_socket_filter() -> list[tuple[int, int, str | int, str | int]]:
@@ -295,13 +300,19 @@ def _assemble(program: list[tuple[int | str, int, str | int, str | int]]) -> lis
     return [_SockFilter(code, offset(i, jt), offset(i, jf), k) for i, (code, k, jt, jf) in enumerate(instructions)]
 
 
+@functools.cache
+def _unix_socket_program() -> _SockFprog:
+    """The assembled filter; built once in the worker (``seccomp_supported``), so that job
+    processes only install it."""
+    instructions = _assemble(_unix_socket_filter())
+    return _SockFprog(len(instructions), (_SockFilter * len(instructions))(*instructions))
+
+
 def deny_unix_sockets() -> None:
     """Install the seccomp filter described above on the calling process (inherited by its
     children, irrevocable). Requires ``no_new_privs``."""
     if not seccomp_supported():
         raise OSError(errno.ENOSYS, f"seccomp filter: unsupported architecture {platform.machine()}")
-    instructions = _assemble(_unix_socket_filter())
-    array = (_SockFilter * len(instructions))(*instructions)
-    program = _SockFprog(len(instructions), array)
+    program = _unix_socket_program()
     _check(_libc.prctl(ctypes.c_int(_PR_SET_SECCOMP), ctypes.c_ulong(_SECCOMP_MODE_FILTER),
                        ctypes.c_void_p(ctypes.addressof(program)), ctypes.c_ulong(0), ctypes.c_ulong(0)))
