@@ -87,6 +87,8 @@ def test_idle_worker_that_dies_is_replaced(single: SandboxPool) -> None:
     worker.process.wait()
     assert single.run_sync("print('after')").stdout == "after\n"
     assert worker not in single._live and len(single._live) == 1
+    leftovers = [path for path in (worker.base, worker.cgroup) if path and os.path.exists(path)]
+    assert leftovers == [], "the dead worker's directory and memory cgroup must be removed"
 
 
 def test_worker_that_dies_during_a_job_is_reported_and_replaced(single: SandboxPool) -> None:

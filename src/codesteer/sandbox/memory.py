@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
+import time
 from dataclasses import dataclass
 
 MIB = 1024 * 1024
@@ -58,15 +60,29 @@ class JobCgroups:
             os.rmdir(self.path(pid))
 
 
-def remove_parent(parent: str) -> None:
-    """Remove a worker's parent cgroup and any job cgroups left in it (best effort: a cgroup that
-    still holds a dying process stays)."""
-    with contextlib.suppress(OSError):
-        for entry in os.scandir(parent):
-            if entry.is_dir(follow_symlinks=False):
+def remove_parent(parent: str, wait_s: float = 5.0) -> None:
+    """Remove a worker's parent cgroup and the job cgroups left in it, killing what they still
+    hold (a killed worker's last processes may still be dying); gives up after ``wait_s``."""
+    give_up = time.monotonic() + wait_s
+    while True:
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(parent):
+                if entry.is_dir(follow_symlinks=False):
+                    _empty_and_remove(entry.path)
+            os.rmdir(parent)
+        if not os.path.exists(parent) or time.monotonic() > give_up:
+            return
+        time.sleep(0.01)
+
+
+def _empty_and_remove(path: str) -> None:
+    try:
+        os.rmdir(path)
+    except OSError:
+        with contextlib.suppress(OSError), open(os.path.join(path, "cgroup.procs")) as procs:
+            for pid in procs.read().split():
                 with contextlib.suppress(OSError):
-                    os.rmdir(entry.path)
-        os.rmdir(parent)
+                    os.kill(int(pid), signal.SIGKILL)
 
 
 def _write(directory: str, name: str, value: str) -> None:
