@@ -3,7 +3,9 @@
 For a trivial program and a numpy-importing program, serially and at concurrency 2 and 8,
 prints executions/second and the median latency per execution (the programs themselves do
 almost nothing, so latency is the per-execution overhead), and the pool/naive ratios.
-One-shot sandbox mode (a fresh sandboxed interpreter per run) is shown for reference.
+One-shot sandbox mode (a fresh sandboxed interpreter per run) is shown for reference. Last, the
+CPU time one execution of the numpy program costs, all processes together (the host's reaped
+children over a pool's whole life, so the figure hardly depends on other load on the machine).
 
     .venv/bin/python benchmarks/sandbox.py [--jobs 24] [--concurrency 1 2 8]
 """
@@ -11,6 +13,7 @@ One-shot sandbox mode (a fresh sandboxed interpreter per run) is shown for refer
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import subprocess
 import sys
@@ -62,6 +65,34 @@ def measure(run: Callable[[str], str], code: str, jobs: int, concurrency: int) -
     return jobs / elapsed, statistics.median(latencies) * 1000
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def pool_cpu_per_execution(code: str, jobs: int) -> float:
+    """CPU seconds of one execution in a warm pool: a pool's life with ``jobs`` serial runs, less
+    the same life without them (start-up, preloading, shutdown)."""
+    def life(runs: int) -> float:
+        before = _children_cpu()
+        with SandboxPool(size=1) as pool:
+            pool.run_sync(code)
+            for _ in range(runs):
+                pool.run_sync(code)
+        return _children_cpu() - before
+
+    return (life(jobs) - life(0)) / jobs
+
+
+def naive_cpu_per_execution(code: str, jobs: int) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        run = naive_runner(Path(tmp))
+        before = _children_cpu()
+        for _ in range(jobs):
+            run(code)
+        return (_children_cpu() - before) / jobs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=24, help="executions per measurement")
@@ -91,6 +122,10 @@ def main() -> None:
                 naive_rate, naive_ms = figures["naive subprocess"]
                 print(f"{name:8} {concurrency:>4} {'ratio pool/naive':18} {pool_rate / naive_rate:8.1f}x "
                       f"{naive_ms / pool_ms:9.1f}x less overhead")
+    pool_cpu = pool_cpu_per_execution(PROGRAMS["numpy"], 5 * args.jobs)
+    naive_cpu = naive_cpu_per_execution(PROGRAMS["numpy"], args.jobs)
+    print(f"CPU per execution of the numpy program, all processes: warm pool {pool_cpu * 1000:.2f} ms, "
+          f"naive subprocess {naive_cpu * 1000:.1f} ms ({naive_cpu / pool_cpu:.0f}x)")
 
 
 if __name__ == "__main__":

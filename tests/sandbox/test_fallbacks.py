@@ -11,19 +11,7 @@ import pytest
 from codesteer.sandbox import SandboxPool
 from codesteer.sandbox import pool as pool_module
 
-from .conftest import Host
-
-DAEMON = (
-    "import os, signal, time\n"
-    "if os.fork() == 0:\n"
-    "    os.setsid()\n"
-    "    if os.fork() == 0:\n"
-    "        signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
-    "        time.sleep(60)\n"
-    "    os._exit(0)\n"
-    "time.sleep(0.2)\n"
-    "print('parent done')\n"
-)
+from .conftest import DAEMON, Host, memory_holders
 
 
 @pytest.fixture
@@ -42,7 +30,7 @@ def test_without_pid_namespaces_daemons_and_fork_bombs_are_still_killed(
     assert "subreaper" in report.process_tree
     assert any("PID namespaces" in warning for warning in report.warnings)
     assert any("PID namespaces" in record.getMessage() for record in caplog.records)
-    assert daemon.stdout == "parent done\n" and daemon.wall_s < 5
+    assert daemon.stdout == "parent done\n" and daemon.ok
     assert bomb.outcome in {"timed_out", "killed"}
     # the host guard asserts that neither the daemon nor a fork survived
 
@@ -84,10 +72,21 @@ def test_without_a_network_namespace_landlock_still_refuses_tcp(host: Host) -> N
     assert result.stdout.startswith("refused"), result
 
 
+def test_without_a_memory_cgroup_the_job_is_still_limited_as_a_whole(fresh_warnings: None) -> None:
+    with SandboxPool(size=1, mode="oneshot", disable=["memory_cgroup"]) as weak:
+        report = weak.isolation
+        result = weak.run_sync(memory_holders(4, 120, hold_forever=True), memory_mb=400, timeout_s=60)
+    assert report.memory.startswith("private memory of the job's processes added up")
+    assert any("no memory cgroup" in warning for warning in report.warnings)
+    assert result.outcome == "memory_exceeded", result
+
+
 def test_with_everything_disabled_the_weakening_is_reported(fresh_warnings: None) -> None:
-    with SandboxPool(size=1, mode="oneshot", disable=["pid_namespace", "landlock", "network_namespace"]) as weak:
+    disable = ["pid_namespace", "landlock", "network_namespace", "seccomp", "memory_cgroup"]
+    with SandboxPool(size=1, mode="oneshot", disable=disable) as weak:
         report = weak.isolation
         daemon = weak.run_sync(DAEMON)
     assert any("no mechanism blocks network access" in warning for warning in report.warnings)
-    assert len(report.warnings) >= 4
+    assert any("Unix sockets" in warning for warning in report.warnings) and report.unix_sockets == "not blocked"
+    assert len(report.warnings) >= 6
     assert daemon.stdout == "parent done\n"

@@ -26,15 +26,19 @@ def test_guard_sees_a_leftover_child_process() -> None:
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="job uids exist only when running as root")
 def test_guard_sees_a_process_under_a_job_uid_anywhere() -> None:
+    ready_r, ready_w = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the forked child
         os.setsid()
         os.setresuid(UID_BASE + 1, UID_BASE + 1, UID_BASE + 1)
+        os.write(ready_w, b"1")
         time.sleep(30)
         os._exit(0)
+    os.close(ready_w)
     try:
-        time.sleep(0.2)
+        assert os.read(ready_r, 1) == b"1"
         assert any(f"uid={UID_BASE + 1}" in entry for entry in stray_processes())
     finally:
+        os.close(ready_r)
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)

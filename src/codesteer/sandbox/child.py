@@ -1,44 +1,65 @@
-"""Inside the forked job process: confine it, then run the model-written program as ``__main__``.
+"""Inside a job process: prepared pristine, then given one job, confined, and running it as ``__main__``.
 
-Everything here runs in a child of a sandbox worker, never in the host. ``confine_and_run``
-does not return: the process ends with the program's exit status (125 if confinement failed,
-so that unconfined code never runs).
+The zygote forks a job process before any job is known; it isolates itself for one job (its own
+mount and IPC namespaces, a fresh tmpfs for its directory and ``/dev/shm``, its own memory cgroup)
+and tells the supervisor it is ready. Only then does it receive a job, confine itself and run the
+program, so it holds the data of that one job and nothing else. Everything here runs in a child of
+a sandbox worker, never in the host. ``serve`` does not return: the process ends with the
+program's exit status (125 if preparation or confinement failed, so that unconfined code never
+runs).
 """
 
 from __future__ import annotations
 
 import builtins
 import contextlib
+import json
 import math
 import os
 import resource
+import signal
+import socket
 import sys
 import tempfile
 import traceback
 import types
 from dataclasses import dataclass
+from typing import NoReturn
 
-from codesteer.sandbox import linux
+from codesteer.sandbox import linux, mounts, protocol
+from codesteer.sandbox.memory import JobCgroups
 from codesteer.sandbox.types import SandboxConfig
 
 SETUP_FAILED = 125
 NOTE_FD = 3
 MEMORY_NOTE = b"M"
 SAFE_PATH = "/usr/local/bin:/usr/bin:/bin"
-SHARED_MEMORY = "/dev/shm"  # private to each worker (a tmpfs) when mounts are private
+SHARED_MEMORY = "/dev/shm"  # private to each job (a tmpfs) when it has its own mount namespace
 THREAD_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+HANDED_FDS = 4  # passed to the supervisor: its job pipe (write end), stdout, stderr, note (read ends)
+NAME_READY, NAME_RUNNING = "cs-job-ready", "cs-job"  # process names (comm) before and after taking a job
 
 
 @dataclass(frozen=True)
 class Confinement:
-    """What the worker found usable on this machine; applied to every job child."""
+    """What the worker found usable on this machine; applied to every job process."""
 
     job_uid: int | None  # unique unprivileged uid to switch to (only when the worker is root)
     drop_caps: bool  # inside an unprivileged user namespace: clear the capabilities it granted
     landlock_abi: int  # 0: unavailable
     network: bool  # the job may use the network (no Landlock TCP rules)
-    pid_namespace: bool  # the worker is the init of a PID namespace (used by the worker)
-    disk_limit: bool  # job directories and a private /dev/shm live on size-limited tmpfs
+    pid_namespace: bool  # the worker is the init of a PID namespace
+    per_job_namespaces: bool  # each job gets mount + IPC namespaces, tmpfs job directory and /dev/shm
+    unix_socket_filter: bool  # seccomp refuses socket(AF_UNIX) (Landlock cannot restrict them here)
+    session_keyring: bool  # each job joins a fresh anonymous session keyring
+    clear_user_keyrings: bool  # the job uid's own keyrings are emptied around every job
+    cgroups: JobCgroups | None  # a memory cgroup per job; None: the supervisor polls memory use
+
+    @property
+    def prefork(self) -> bool:
+        """Whether the next job process may be prepared while a job runs: the job's leftovers
+        are then killed by its uid, which spares the (privileged) process in preparation."""
+        return self.pid_namespace and self.job_uid is not None
 
 
 def job_environment(workdir: str) -> dict[str, str]:
@@ -69,8 +90,10 @@ def _confine(config: SandboxConfig, plan: Confinement, workdir: str, fds: tuple[
     os.chdir(workdir)
     linux.prctl(linux.PR_SET_NO_NEW_PRIVS, 1)
     if plan.landlock_abi:
-        writable = [workdir, SHARED_MEMORY] if plan.disk_limit else [workdir]
+        writable = [workdir, SHARED_MEMORY] if plan.per_job_namespaces else [workdir]
         linux.landlock_confine(plan.landlock_abi, writable, ["/dev/null"], deny_tcp=not plan.network)
+    if plan.unix_socket_filter:
+        linux.deny_unix_sockets()
     _set_limits(config)
     if plan.job_uid is not None:
         os.setgroups([])
@@ -121,12 +144,66 @@ def _run_program(path: str, source: str) -> int:
     return status
 
 
-def confine_and_run(source: str, config: SandboxConfig, plan: Confinement, workdir: str,
-                    fds: tuple[int, int, int, int]) -> None:
-    """Confine this process, run ``source`` and ``_exit`` with its status. ``fds``: stdin,
-    stdout, stderr and the note pipe the worker reads to tell a memory error apart."""
+def _prepare(plan: Confinement, base: str) -> tuple[str, list[int], list[int]]:
+    """Isolate this (pristine) process for one job. Returns its working directory, the fds it
+    keeps (job pipe's read end; stdout, stderr and note pipes' write ends) and those it hands to
+    the supervisor (the other ends)."""
+    linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)  # die with the zygote
+    linux.set_process_name(NAME_READY)
+    if plan.per_job_namespaces:  # a fresh tmpfs of its own: one fixed name serves every job
+        linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWIPC)
+        mounts.mount_scratch(base, SandboxConfig.max_disk_mb)
+        mounts.mount_scratch(SHARED_MEMORY, SandboxConfig.max_disk_mb, "1777")
+        workdir = os.path.join(base, "job")
+        os.mkdir(workdir, 0o700)
+    else:
+        workdir = tempfile.mkdtemp(prefix="job-", dir=base)
+    if plan.cgroups is not None:
+        plan.cgroups.enter()
+    if plan.session_keyring:  # fresh and empty; owned by root, so the job uid owns no key unless it makes one
+        linux.join_new_session_keyring()
+    (job_r, job_w), *outputs = (os.pipe() for _ in range(HANDED_FDS))
+    return workdir, [job_r] + [w for _, w in outputs], [job_w] + [r for r, _ in outputs]
+
+
+def _start(job: dict, plan: Confinement, base: str, workdir: str) -> tuple[str, SandboxConfig, int]:
+    """Put the job's program and stdin in place; returns the source, the limits and a stdin fd."""
+    config = SandboxConfig(**job["config"])
+    if plan.per_job_namespaces:
+        mounts.mount_scratch(base, config.max_disk_mb, resize=True)
+        mounts.mount_scratch(SHARED_MEMORY, config.max_disk_mb, "1777", resize=True)
+    main_path = os.path.join(workdir, "main.py")
+    with open(main_path, "w", encoding="utf-8") as handle:
+        handle.write(job["code"])
+    if plan.job_uid is not None:
+        for path in (workdir, main_path):
+            os.chown(path, plan.job_uid, plan.job_uid)
+    stdin = os.memfd_create("stdin")
+    protocol.write_all(stdin, (job.get("stdin") or "").encode())
+    os.lseek(stdin, 0, os.SEEK_SET)
+    return job["code"], config, stdin
+
+
+def serve(plan: Confinement, base: str, announce: socket.socket) -> NoReturn:
+    """The life of a job process: prepare, announce itself to the supervisor on ``announce``
+    (with the ends of its own pipes), receive one job on its job pipe, confine itself and run it;
+    ``_exit`` with its status."""
     try:
-        _confine(config, plan, workdir, fds)
+        workdir, (job_r, out_w, err_w, note_w), handed = _prepare(plan, base)
+        usage = resource.getrusage(resource.RUSAGE_SELF)  # not the job's: the supervisor subtracts it
+        hello = {"pid": os.getpid(), "workdir": workdir, "cpu": usage.ru_utime + usage.ru_stime}
+        socket.send_fds(announce, [json.dumps(hello).encode()], handed)
+        announce.close()
+        for fd in handed:
+            os.close(fd)
+        try:
+            job = protocol.recv(job_r)
+        except EOFError:  # the worker is shutting down
+            os._exit(0)
+        linux.set_process_name(NAME_RUNNING)
+        source, config, stdin = _start(job, plan, base, workdir)
+        del job
+        _confine(config, plan, workdir, (stdin, out_w, err_w, note_w))
     except BaseException as exc:
         os.write(2, f"sandbox setup failed: {exc!r}\n".encode())
         os._exit(SETUP_FAILED)

@@ -1,40 +1,33 @@
-"""Let an unprivileged job uid read the interpreter even when it lives in a private home.
+"""What a sandboxed program sees of the host's filesystem, arranged in the worker's mount namespace.
 
-A Python installed under e.g. ``/root/.pyenv`` is unreadable once a job drops to its own uid
-(``/root`` is ``0700``). In the worker's private mount namespace each directory that others
-cannot traverse is covered by an empty read-only-for-others tmpfs, into which only the needed
-subtrees are mounted back. The host's view is unchanged, and the rest of that directory (for
-``/root``: dotfiles, tokens, caches) becomes invisible to sandboxed code.
+Jobs must read the interpreter and its packages, which often live in a private place: a home
+directory (``/root/.pyenv``) or a project folder (``~/project/.venv``, next to the project's
+``.env``). Every top-level directory holding such a path, other than the system trees (``/usr``,
+``/lib``, ``/etc``, ...), is covered by an empty tmpfs into which only the needed paths are mounted
+back, read-only: the interpreter's ``bin`` and ``lib`` (of the venv and of its base), the import
+path (stdlib, site-packages, the sandbox's own source). The rest of that directory (other files
+of the project, dotfiles, tokens, other checkouts) does not exist for the job. The host's view
+is unchanged.
 """
 
 from __future__ import annotations
 
 import os
-import stat
 import sys
-from pathlib import Path
 
 from codesteer.sandbox import linux
 
+SYSTEM_TREES = frozenset({"/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin", "/etc", "/dev",
+                          "/proc", "/sys", "/nix", "/gnu"})
+
 
 def needed_paths() -> list[str]:
-    """Directories a job must read: the import path and the interpreter's own installation."""
-    candidates = [*sys.path, sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable))]
-    return sorted({os.path.realpath(p) for p in candidates if p and os.path.isdir(p)})
-
-
-def _others_can_enter(path: Path) -> bool:
-    return bool(path.stat().st_mode & stat.S_IXOTH)
-
-
-def _first_block(path: str) -> tuple[Path, str] | None:
-    """The first proper ancestor of ``path`` that others cannot enter, and the child on the way."""
-    parts = Path(path).parts
-    for depth in range(1, len(parts) - 1):
-        ancestor = Path(*parts[:depth])
-        if not _others_can_enter(ancestor):
-            return ancestor, parts[depth]
-    return None
+    """What a job must read (real paths): the interpreter's ``bin`` and ``lib`` directories, a
+    venv's ``pyvenv.cfg``, and every directory of the import path."""
+    candidates = [os.path.dirname(sys.executable), os.path.dirname(os.path.realpath(sys.executable)), *sys.path]
+    for prefix in {sys.prefix, sys.base_prefix}:
+        candidates += [os.path.join(prefix, name) for name in ("bin", "lib", "lib64", "pyvenv.cfg")]
+    return sorted({os.path.realpath(p) for p in candidates if p and os.path.exists(p)})
 
 
 def make_private() -> None:
@@ -50,27 +43,54 @@ def mount_scratch(path: str, size_mb: int, mode: str = "0711", *, resize: bool =
                 f"size={size_mb}m,mode={mode}")
 
 
-def reveal(paths: list[str]) -> list[str]:
-    """Make ``paths`` reachable for other uids; returns the covered directories. Must run in a
-    private mount namespace (``make_private``). Raises ``OSError`` if the kernel refuses."""
-    covered: list[str] = []
-    for _ in range(16):  # each round uncovers one level of nested private directories
-        blocks: dict[Path, set[str]] = {}
-        for path in paths:
-            if (found := _first_block(path)) is not None:
-                blocks.setdefault(found[0], set()).add(found[1])
-        if not blocks:
-            return covered
-        for directory, children in blocks.items():
-            trees = {child: linux.clone_tree(str(directory / child)) for child in children}
-            try:
-                linux.mount("tmpfs", str(directory), "tmpfs", linux.MS_NOSUID | linux.MS_NODEV,
-                            "mode=0755,size=64k")
-                for child, tree in trees.items():
-                    (directory / child).mkdir()
-                    linux.attach_tree(tree, str(directory / child))
-            finally:
-                for tree in trees.values():
-                    os.close(tree)
-            covered.append(str(directory))
+def _outermost(paths: list[str]) -> list[str]:
+    kept: list[str] = []
+    for path in sorted(paths):
+        if not any(path == k or path.startswith(k.rstrip("/") + "/") for k in kept):
+            kept.append(path)
+    return kept
+
+
+def _top(path: str) -> str:
+    return "/" + path.split("/")[1]
+
+
+def _mount_back(tree: int, path: str, *, directory: bool, read_only: bool) -> None:
+    """Attach a cloned tree at ``path`` inside a covering tmpfs, making the way to it first."""
+    os.makedirs(path if directory else os.path.dirname(path), mode=0o755, exist_ok=True)
+    if not directory:
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o644))
+    if read_only:
+        linux.make_tree_read_only(tree)
+    linux.attach_tree(tree, path)
+
+
+def show_only(read_only: list[str], writable: list[str]) -> list[str]:
+    """Cover every non-system top-level directory that holds one of the paths with an empty tmpfs
+    and mount the paths back (``read_only`` ones read-only). ``writable`` paths that lie in a
+    covered directory are mounted back as they are. Returns the covered directories. Must run in
+    a private mount namespace (``make_private``); raises ``OSError`` if the kernel refuses."""
+    wanted = {path: True for path in _outermost(read_only)}
+    wanted.update({path: False for path in writable if path not in wanted})
+    tops: dict[str, list[str]] = {}
+    for path in wanted:
+        if _top(path) not in SYSTEM_TREES and path != "/":
+            tops.setdefault(_top(path), []).append(path)
+    covered = []
+    for top, paths in sorted(tops.items()):
+        needed = [path for path in paths if wanted[path]]
+        if top in needed or not needed:
+            continue  # the whole directory is needed, or only writable places lie in it
+        directories = {path: os.path.isdir(path) for path in paths}
+        trees = {path: linux.clone_tree(path) for path in paths}  # taken before the cover hides them
+        try:
+            linux.mount("tmpfs", top, "tmpfs", linux.MS_NOSUID | linux.MS_NODEV, "mode=0755,size=64k")
+            for path, tree in trees.items():
+                _mount_back(tree, path, directory=directories[path], read_only=wanted[path])
+        finally:
+            for tree in trees.values():
+                os.close(tree)
+        linux.mount(None, top, None, linux.MS_REMOUNT | linux.MS_RDONLY | linux.MS_NOSUID | linux.MS_NODEV,
+                    "mode=0755,size=64k")
+        covered.append(top)
     return covered

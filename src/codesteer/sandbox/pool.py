@@ -13,7 +13,6 @@ import functools
 import logging
 import os
 import queue
-import shutil
 import signal
 import subprocess
 import sys
@@ -27,7 +26,9 @@ from typing import Any, Literal
 
 from codesteer.sandbox import protocol
 from codesteer.sandbox.child import SAFE_PATH, THREAD_ENV
+from codesteer.sandbox.cleanup import remove_tree
 from codesteer.sandbox.isolation import MECHANISMS
+from codesteer.sandbox.memory import remove_parent
 from codesteer.sandbox.types import Execution, IsolationReport, SandboxConfig
 
 log = logging.getLogger("codesteer.sandbox")
@@ -83,6 +84,7 @@ class _Worker:
                                         stdout=subprocess.PIPE, env=_WORKER_ENV, start_new_session=True)
         self.jobs = 0
         self.base: str | None = None
+        self.cgroup: str | None = None
         self.job_uid: int | None = None
         self.report: IsolationReport | None = None
 
@@ -94,6 +96,7 @@ class _Worker:
             self.kill()
             raise SandboxError(f"sandbox worker did not start: {exc}") from exc
         self.base = message["base"]
+        self.cgroup = message["cgroup"]
         self.job_uid = message["job_uid"]
         self.report = IsolationReport.from_dict(message["ready"])
         for warning in self.report.warnings:
@@ -137,7 +140,9 @@ class _Worker:
             with contextlib.suppress(OSError):
                 stream.close()  # type: ignore[union-attr]
         if self.base:
-            shutil.rmtree(self.base, ignore_errors=True)
+            remove_tree(self.base)
+        if self.cgroup:
+            remove_parent(self.cgroup)
 
 
 def _failure(reason: str, started: float) -> Execution:

@@ -46,9 +46,14 @@ class IsolationReport:
 
     user: str
     network: str
+    unix_sockets: str
     filesystem: str
+    host_files: str
     process_tree: str
     signals: str
+    ipc: str
+    keyrings: str
+    memory: str
     warnings: tuple[str, ...] = ()
 
     @classmethod

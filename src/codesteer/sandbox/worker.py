@@ -1,11 +1,15 @@
-"""The sandbox worker: a trusted process that runs each job in a freshly forked, confined child.
+"""The sandbox worker: a trusted pair of processes that runs each job in a fresh, confined process.
 
 Started by the host with an empty environment (``python -I -c ...``), it isolates itself
-(network, IPC and mount namespaces), becomes the init of a new PID namespace, imports the
-modules model code uses (pool mode), reports which isolation mechanisms work, then answers jobs
-one at a time over its stdin/stdout pipes. Per job it forks one confined child; when the child
-ends or its deadline passes, ``kill(-1)`` from the namespace's init removes everything the
-program started (grandchildren, daemons), so nothing outlives a job.
+(network, IPC and mount namespaces, a private view of the host's files), becomes the init of a
+new PID namespace, and splits in two:
+
+- the **zygote** imports the modules model code uses (pool mode) and then only forks: on each
+  request of the supervisor, one pristine job process (``child.serve``). It never reads a job,
+  so what it forks carries nothing of earlier jobs. It reaps every process and relays how each job
+  process ended.
+- the **supervisor** speaks the host's protocol and handles job data (``job.run_job``), but never
+  forks. While a job runs, the next job process is already being prepared.
 """
 
 from __future__ import annotations
@@ -13,14 +17,21 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import select
+import signal
+import socket
 import sys
 import tempfile
 from dataclasses import asdict
 
-from codesteer.sandbox import protocol
+from codesteer.sandbox import child, linux, protocol
+from codesteer.sandbox.cleanup import remove_tree
 from codesteer.sandbox.isolation import establish
-from codesteer.sandbox.job import remove_tree, run_job
+from codesteer.sandbox.job import JobProcessLost, Zygote, clear_keyrings, run_job
+from codesteer.sandbox.memory import remove_parent
+from codesteer.sandbox.types import IsolationReport
 
+NAME_ZYGOTE, NAME_SUPERVISOR = "cs-zygote", "cs-supervisor"  # process names (comm)
 PRELOADED = ("math", "cmath", "itertools", "functools", "collections", "heapq", "bisect", "fractions",
              "decimal", "random", "re", "json", "string", "statistics", "copy", "numpy", "sympy")
 
@@ -29,10 +40,95 @@ def _preload() -> None:
     for name in PRELOADED:
         with contextlib.suppress(ImportError):
             __import__(name)
-    # Keep the preloaded objects out of the collector: a collection in a job child would
+    # Keep the preloaded objects out of the collector: a collection in a job process would
     # otherwise touch (and copy-on-write) every page that holds them.
     gc.collect()
     gc.freeze()
+
+
+def _supervise(channels: tuple[int, int], zygote: Zygote, plan: child.Confinement, report: IsolationReport,
+               base: str, oneshot: bool) -> None:
+    """The supervisor: answer the host's jobs one at a time, each in a fresh job process."""
+    channel_in, channel_out = channels
+    linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)  # die with the zygote
+    linux.set_process_name(NAME_SUPERVISOR)
+    clear_keyrings(plan)  # whatever an earlier worker with this uid may have left
+    zygote.request()
+    try:
+        process = zygote.next_process()
+    except JobProcessLost as exc:
+        print(f"sandbox worker failed to start: {exc}", file=sys.stderr)
+        return
+    ready = {"ready": asdict(report), "base": base, "job_uid": plan.job_uid,
+             "cgroup": plan.cgroups and plan.cgroups.parent}
+    protocol.send(channel_out, ready)
+    while True:
+        try:
+            job = protocol.recv(channel_in)
+        except EOFError:
+            return
+        protocol.send(channel_out, {"result": run_job(job, process, zygote, plan)})
+        if oneshot:
+            return
+        process = zygote.next_process()
+
+
+def _reaped() -> list[tuple[int, int, float]]:
+    """Every child that has ended since the last call: (pid, wait status, CPU seconds)."""
+    ended = []
+    with contextlib.suppress(ChildProcessError):
+        while True:
+            pid, status, usage = os.wait4(-1, os.WNOHANG)
+            if not pid:
+                break
+            ended.append((pid, status, usage.ru_utime + usage.ru_stime))
+    return ended
+
+
+def _zygote(supervisor: int, requests: int, statuses: int, announce: socket.socket,
+            plan: child.Confinement, base: str, forked: set[int]) -> None:
+    """Fork a pristine job process per request byte; reap everything (as the namespace's init,
+    orphans too); relay job processes' ends. ``forked``: the job processes still alive. Returns
+    when the supervisor is gone."""
+    linux.set_process_name(NAME_ZYGOTE)
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    signal.set_wakeup_fd(wake_w)
+    while True:
+        readable = select.select([requests, wake_r], [], [])[0]
+        if wake_r in readable:
+            os.read(wake_r, 4096)
+            for pid, status, cpu in _reaped():
+                if pid == supervisor:
+                    return
+                if pid in forked:
+                    forked.discard(pid)
+                    protocol.send(statuses, {"pid": pid, "status": status, "cpu": cpu})
+        if requests in readable:
+            if not os.read(requests, 1):
+                return
+            pid = os.fork()
+            if pid == 0:
+                signal.set_wakeup_fd(-1)
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                for fd in (requests, statuses, wake_r, wake_w):
+                    os.close(fd)
+                child.serve(plan, base, announce)
+            forked.add(pid)
+
+
+def _shut_down(forked: set[int], plan: child.Confinement, base: str) -> None:
+    """After the supervisor: end the job process still waiting for a job, remove what is ours."""
+    for pid in [-1] * plan.pid_namespace + sorted(forked):  # -1: everything in our namespace
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(ChildProcessError):
+        while True:
+            os.wait()
+    if plan.cgroups is not None:
+        remove_parent(plan.cgroups.parent)
+    remove_tree(base)
 
 
 def main(argv: list[str]) -> None:
@@ -44,28 +140,43 @@ def main(argv: list[str]) -> None:
     os.dup2(devnull, 0)
     os.dup2(2, 1)
     os.close(devnull)
+    os.chdir("/")
     oneshot = "--oneshot" in argv
     disabled = frozenset(name for arg in argv if arg.startswith("--disable=")
                          for name in arg.removeprefix("--disable=").split(",") if name)
     base = tempfile.mkdtemp(prefix="codesteer-sandbox-")
     os.chmod(base, 0o711)
     plan, report = establish("--network" in argv, disabled, (channel_in, channel_out), base)
+    requests_r, requests_w = os.pipe()
+    statuses_r, statuses_w = os.pipe()
+    announcements, announce = socket.socketpair()  # job processes -> supervisor
+    supervisor = os.fork()
+    if supervisor == 0:
+        for fd in (requests_r, statuses_w):
+            os.close(fd)
+        announce.close()
+        status = 0
+        try:
+            _supervise((channel_in, channel_out), Zygote(requests_w, statuses_r, announcements), plan, report,
+                       base, oneshot)
+        except BrokenPipeError:  # the host is gone
+            pass
+        except BaseException as exc:  # reported; the host replaces this worker
+            print(f"sandbox supervisor failed: {exc!r}", file=sys.stderr)
+            status = 1
+        os._exit(status)
+    for fd in (channel_in, channel_out, requests_w, statuses_r):
+        os.close(fd)
+    announcements.close()
     if not oneshot:
         _preload()
+    forked: set[int] = set()
     try:
-        protocol.send(channel_out, {"ready": asdict(report), "base": base, "job_uid": plan.job_uid})
-        while True:
-            try:
-                job = protocol.recv(channel_in)
-            except EOFError:
-                return
-            protocol.send(channel_out, {"result": run_job(job, plan, base)})
-            if oneshot:
-                return
+        _zygote(supervisor, requests_r, statuses_w, announce, plan, base, forked)
     except BrokenPipeError:
-        return
+        pass
     finally:
-        remove_tree(base)
+        _shut_down(forked, plan, base)
 
 
 if __name__ == "__main__":
