@@ -313,3 +313,15 @@ async def test_all_code_goes_through_the_injected_executor(quick) -> None:
     t = await _run(task, steer, quick.with_(sandbox_timeout_s=3.0), recording)
     assert seen == [("import os\nos.remove('/important')\n", 3.0)]  # once: the final answer reuses it
     assert t.final.answer == "7" and t.final.channel == "executed_output"
+
+
+async def test_an_answer_printed_unwrapped_in_the_tasks_format_is_read(executor, quick) -> None:
+    """Every method reads a program's last output line when it is an answer in the task's format."""
+    instance = get_task("letters").generate(0)
+    answer = get_task("letters").reference_answer(instance).strip("<>")
+    task = task_model([code(f"print('working...')\nprint({answer!r})")])
+    t = await solve(instance, method="all_code_cot", task_model=task, config=quick, executor=executor)
+    assert t.correct and t.final.extractor == "printed" and t.final.channel == "executed_output"
+    task = task_model([code("print('the count is four')")])
+    t = await solve(instance, method="all_code_cot", task_model=task, config=quick, executor=executor)
+    assert not t.correct and t.final.answer is None and not t.verdict.readable  # prose is not an answer

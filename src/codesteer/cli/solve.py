@@ -11,9 +11,10 @@ from rich.panel import Panel
 from rich.syntax import Syntax
 from rich.text import Text
 
-from codesteer.cli._common import PROMPTS_HELP, PROTOCOL_HELP, ROLE_HELP, STEER_STYLE_HELP, fail
+from codesteer.cli._common import PROMPTS_HELP, PROTOCOL_HELP, ROLE_HELP, STEER_STYLE_HELP, command_line, fail
 from codesteer.llm.base import ChatModel, ModelError
 from codesteer.steer import events
+from codesteer.steer.trajectory import Trajectory
 
 console = Console()
 
@@ -108,25 +109,44 @@ def solve_command(
     if as_json:
         typer.echo(trajectory_json.dumps(trajectory, indent=2))
     else:
-        _summary(trajectory)
+        _summary(trajectory, task_model)
     if trajectory.stop_reason == "error":
         raise typer.Exit(1)
 
 
-def _summary(t) -> None:
+#: Examples of a stronger task model, for the closing hint.
+REAL_MODELS = "openai:gpt-4o-mini, ollama:qwen2.5-coder:7b or local:/path/to/model.gguf"
+
+
+def _summary(t: Trajectory, task_model: str) -> None:
+    """What a newcomer needs at the end: the answer, whether and why it is right, the reference,
+    the cost, and how to run the same on a real model."""
     final = t.final
     answer = final.answer if final and final.answer is not None else "(no answer found)"
-    where = f" from the {final.channel.replace('_', ' ')} ({final.extractor})" if final and final.channel else ""
-    console.print(f"[bold]answer:[/bold] {answer}{where}")
+    where = f" (read from the {final.channel.replace('_', ' ')})" if final and final.channel else ""
+    console.rule("[bold]result")
+    console.print(f"[bold]final answer:[/bold] {answer}{where}")
     if t.verdict is not None:
         mark = "[green]correct[/green]" if t.verdict.correct else "[red]wrong[/red]"
-        console.print(f"[bold]verdict:[/bold] {mark} ({t.verdict.reason})")
-    console.print(
-        f"[dim]{t.method}: stopped by {t.stop_reason} after {len(t.rounds)} round(s), "
-        f"{t.total_tokens} tokens, {t.wall_s:.1f} s, malformed steering outputs: {t.malformed_steer_outputs}[/dim]"
-    )
+        console.print(f"[bold]verdict:[/bold] {mark}: {t.verdict.reason}")
+    if t.judge_error:
+        console.print(f"[red]the judge failed: {t.judge_error}[/red]")
+    if t.instance is not None:
+        from codesteer.symbench import get_task
+
+        task = get_task(t.instance.task)
+        if task.has_solver:
+            console.print(f"[bold]reference answer:[/bold] {task.reference_answer(t.instance)}")
+    steering = f", steering {t.steering.style}" if t.steering else ""
+    console.print(f"[bold]cost:[/bold] {len(t.rounds)} round(s) ({t.method}{steering}, stopped by "
+                  f"{t.stop_reason.replace('_', ' ')}), {len(t.calls)} model calls, {t.total_tokens:,} tokens, "
+                  f"{t.wall_s:.1f} s; malformed steering outputs: {t.malformed_steer_outputs}")
     if t.error:
         console.print(f"[red]error: {t.error}[/red]")
+    if task_model == "local":
+        console.print(f"[dim]The embedded 135M model is tiny: it shows the loop, not the method's gains. Run the "
+                      f"same on a real model with --task-model, e.g. {REAL_MODELS}:[/dim]")
+        console.print(f"  {command_line()} --task-model openai:gpt-4o-mini")
 
 
 def register(app: typer.Typer) -> None:

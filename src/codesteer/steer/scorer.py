@@ -6,8 +6,11 @@ how it was produced.
 
 **Reading.** Two channels, in order: the output of the final reply's first code block
 (``executed_output``) and the reply's text (``reply_text``). A channel's answer is its last
-``<<<...>>>`` block. With none in either channel and ``SteerConfig.model_extractor`` on, the
-extractor role reads one (``extract`` conversations).
+``<<<...>>>`` block. With none in either channel, a program's output may still have *printed*
+the answer unwrapped: its last non-empty line is taken when the task's judge can read it as an
+answer in the task's exact format (the same for every method; a text reply must wrap its
+answer; tasks that need no wrapper have the channels' raw texts judged instead, below). Failing that, and with ``SteerConfig.model_extractor`` on, the extractor role reads one
+(``extract`` conversations).
 
 **Judging** (given a SymBench instance): each channel's answer is judged and the first accepted
 one wins (the paper's either-channel rule). Without any wrapped answer (a few tasks do not
@@ -26,6 +29,7 @@ from codesteer.steer.extract import answer_in, first_code
 from codesteer.steer.prompts import render
 from codesteer.steer.trajectory import Channel, Conversation, FinalAnswer
 from codesteer.symbench.errors import JudgeError
+from codesteer.symbench.registry import get_task
 from codesteer.symbench.task import Instance, Verdict
 
 #: Judges a reply text against an instance (raises ``JudgeError`` when the judge itself fails).
@@ -34,8 +38,6 @@ Judge = Callable[[Instance, str], Awaitable[Verdict]]
 
 async def judge_inline(instance: Instance, text: str) -> Verdict:
     """The instance's task judge, called in this process."""
-    from codesteer.symbench.registry import get_task
-
     return get_task(instance.task).judge(instance, text)
 
 
@@ -72,12 +74,17 @@ class Scorer:
         output = execution.stdout if execution else None
         channels: list[tuple[Channel, str | None]] = [("executed_output", output), ("reply_text", reply)]
         readings = [Reading(ch, answer, text) for ch, text in channels if (answer := answer_in(text))]
-        error = None
+        error = judge_error = None
+        if not readings and output and self.instance is not None and get_task(self.instance.task).requires_wrapper:
+            try:
+                readings = await self._printed(output)
+            except JudgeError as exc:
+                judge_error = str(exc)
         if not readings and self.run.config.model_extractor:
             readings, error = await self._extract(channels)
         chosen = readings[0] if readings else None
-        verdict = judge_error = None
-        if self.instance is not None:
+        verdict = None
+        if self.instance is not None and judge_error is None:
             try:
                 verdict, accepted = await self._judge(readings, channels)
             except JudgeError as exc:
@@ -104,6 +111,15 @@ class Scorer:
             return await self.judge(self.instance, ""), None
         accepted = next(((r, v) for r, v in judged if v.correct), None)
         return (accepted[1], accepted[0]) if accepted else (judged[0][1], None)
+
+    async def _printed(self, output: str) -> list[Reading]:
+        """The output's last non-empty line, when the judge reads it as an answer of the task's format."""
+        assert self.instance is not None
+        lines = [line.strip() for line in output.splitlines() if line.strip()]
+        if not lines:
+            return []
+        verdict = await self.judge(self.instance, f"<<<{lines[-1]}>>>")
+        return [Reading("executed_output", verdict.answer or lines[-1], output, "printed")] if verdict.readable else []
 
     async def _extract(self, channels: list[tuple[Channel, str | None]]) -> tuple[list[Reading], str | None]:
         for channel, text in channels:

@@ -103,9 +103,10 @@ class FinalAnswer:
     """The answer read at the end.
 
     ``channel``: where ``answer`` was read (the accepted channel when the verdict is correct);
-    ``extractor``: ``deterministic`` (a ``<<<...>>>`` block) or ``model`` (the model-based
-    fallback); ``None`` when no answer was found, or when a task that needs no wrapper had its
-    judge read the channel's raw text.
+    ``extractor``: ``deterministic`` (a ``<<<...>>>`` block), ``printed`` (the program's last output
+    line, unwrapped but in the task's format) or ``model`` (the model-based fallback); ``None``
+    when no answer was found, or when a task that needs no wrapper had its judge read the
+    channel's raw text.
     """
 
     answer: str | None

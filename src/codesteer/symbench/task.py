@@ -57,13 +57,15 @@ class Verdict:
     """A judge's decision: ``correct``, a partial ``score`` in 0..1 and a readable ``reason``.
 
     ``answer`` is the answer text the judge read (the inside of the last ``<<<...>>>``), or
-    ``None`` when none could be found.
+    ``None`` when none could be found. ``readable`` is false when no answer in the task's format
+    was there to judge (no block, too long, unreadable): a rejection of the text, not of an answer.
     """
 
     correct: bool
     score: float
     reason: str
     answer: str | None = None
+    readable: bool = True
 
     @classmethod
     def right(cls, answer: str | None = None, reason: str = "correct") -> Verdict:
@@ -72,6 +74,10 @@ class Verdict:
     @classmethod
     def wrong(cls, reason: str, answer: str | None = None, score: float = 0.0) -> Verdict:
         return cls(False, score, reason, answer)
+
+    @classmethod
+    def unreadable(cls, reason: str, answer: str | None = None) -> Verdict:
+        return cls(False, 0.0, reason, answer, readable=False)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -220,18 +226,18 @@ class Task(ABC):
         judge's own exception as its ``__cause__``) only when the judge itself fails.
         """
         if not isinstance(answer_text, str):
-            return Verdict.wrong(f"answer must be text, got {type(answer_text).__name__}")
+            return Verdict.unreadable(f"answer must be text, got {type(answer_text).__name__}")
         answer = extract_wrapped(answer_text)
         if answer is None:
             if self.requires_wrapper:
-                return Verdict.wrong("no <<<...>>> answer found")
+                return Verdict.unreadable("no <<<...>>> answer found")
             answer = answer_text.strip()[-MAX_ANSWER_CHARS:]  # free text: its end holds the answer
         if len(answer) > MAX_ANSWER_CHARS:
-            return Verdict.wrong(f"answer too long: {len(answer)} characters (at most {MAX_ANSWER_CHARS})")
+            return Verdict.unreadable(f"answer too long: {len(answer)} characters (at most {MAX_ANSWER_CHARS})")
         try:
             return self.judge_answer(instance, answer)
         except AnswerFormatError as exc:
-            return Verdict.wrong(f"unreadable answer: {exc}", answer)
+            return Verdict.unreadable(f"unreadable answer: {exc}", answer)
         except Exception as exc:
             raise JudgeError.wrapping(self.name, instance.id, answer, exc) from exc
 
