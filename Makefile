@@ -22,8 +22,10 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS)]"
 	touch $@
 
+# A small Number Multiply instance the embedded 135M model can work through in about 20 s
+# (two rounds: code, then Return Answer), with its result, the reference and the cost at the end.
 run: setup
-	$(BIN)/codesteer solve --task game24 --seed 0
+	$(BIN)/codesteer solve --task number_multiply --level 1 --seed 2 --max-rounds 3 --max-tokens 128
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks

@@ -128,7 +128,8 @@ def _summary(t: Trajectory, task_model: str) -> None:
     console.print(f"[bold]final answer:[/bold] {answer}{where}")
     if t.verdict is not None:
         mark = "[green]correct[/green]" if t.verdict.correct else "[red]wrong[/red]"
-        console.print(f"[bold]verdict:[/bold] {mark}: {t.verdict.reason}")
+        why = "" if t.verdict.reason == "correct" else f": {t.verdict.reason}"
+        console.print(f"[bold]verdict:[/bold] {mark}{why}")
     if t.judge_error:
         console.print(f"[red]the judge failed: {t.judge_error}[/red]")
     if t.instance is not None:

@@ -97,7 +97,8 @@ class Scorer:
 
     async def _judge(self, readings: list[Reading], channels: list[tuple[Channel, str | None]]
                      ) -> tuple[Verdict, Reading | None]:
-        """The verdict, and the reading it accepted (``None`` when none was accepted)."""
+        """The verdict, and the reading whose answer is final: the accepted one, else the first one
+        the judge read an answer from (``None`` when it read none)."""
         assert self.instance is not None
         if readings:
             judged = [(r, await self.judge(self.instance, f"<<<{r.answer}>>>")) for r in readings]
@@ -110,7 +111,11 @@ class Scorer:
         if not judged:
             return await self.judge(self.instance, ""), None
         accepted = next(((r, v) for r, v in judged if v.correct), None)
-        return (accepted[1], accepted[0]) if accepted else (judged[0][1], None)
+        if accepted:
+            return accepted[1], accepted[0]
+        first, verdict = judged[0]
+        # nothing accepted: the final answer is what the judge read, if it read an answer at all
+        return verdict, (first if readings or (verdict.readable and verdict.answer) else None)
 
     async def _printed(self, output: str) -> list[Reading]:
         """The output's last non-empty line, when the judge reads it as an answer of the task's format."""

@@ -89,8 +89,8 @@ class NumberMultiply(Task):
         text = answer.strip()
         value = parse_int(text) if re.fullmatch(r"[+-]?[\d,]+", text) else last_integer(text)
         if value != target:
-            return Verdict.wrong(f"{value} is not the product (expected {target})", answer)
-        return Verdict.right(answer)
+            return Verdict.wrong(f"{value} is not the product (expected {target})", str(value))
+        return Verdict.right(str(value))  # the integer read, not the whole free-text reply
 
     def reference_answer(self, instance: Instance) -> str:
         return f"<<<{math.prod(instance.data['factors'])}>>>"
