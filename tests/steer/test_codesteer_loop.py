@@ -165,7 +165,7 @@ async def test_prompted_steerer_gets_header_and_greedy_sampling(executor, quick)
     turn = [m for m in t.messages if m.conversation == STEER and m.role == "user"][1]
     assert turn.content.startswith(render("steer_decision", question="What is 3 + 4?").text)
     assert turn.bare is not None and turn.content.endswith(turn.bare)
-    assert turn.templates[0] == "steer_decision@1"
+    assert turn.templates[0] == "steer_decision@2"
     assert steer.calls[0][1]["temperature"] == 0.0
 
 
