@@ -3,8 +3,10 @@ costs nothing (its jobs run again elsewhere, none is stored twice)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -43,8 +45,6 @@ def spec(server: CannedServer) -> EvalSpec:
 def reference(spec: EvalSpec, tmp_path_factory: pytest.TempPathFactory) -> dict:
     """What the local path stores for the spec (real sandbox, the same server)."""
     out = tmp_path_factory.mktemp("local")
-    import asyncio
-
     asyncio.run(run_eval_async(spec, out, cache=False, concurrency=4))
     return stored(out)
 
@@ -111,6 +111,12 @@ async def test_a_job_whose_workers_keep_dying_is_an_error_of_that_job(ray_cluste
         errors = [store.trajectory(r.id).error for r in store.jobs() if r.status == "error"]
     assert all(e is not None and e.startswith(WorkerLostError.__name__) for e in errors)
     assert all("lost its Ray worker 1 time(s)" in str(e) for e in errors)
+    # three workers asked of a 2-CPU cluster: the run starts with those that fit, and the one
+    # still waiting for a CPU is stopped with the others at the end
     retried = await run_eval_async(spec, out, cache=False, concurrency=2, retry_errors=True,
-                                   backend=RayBackend(workers=1, worker_cpus=1))
+                                   backend=RayBackend(workers=3, worker_cpus=1))
     assert retried.done_now == len(errors) and retried.errors == 0
+    deadline = time.monotonic() + 60
+    while ray_cluster.available_resources().get("CPU") != 2:  # every worker's CPU comes back
+        assert time.monotonic() < deadline, ray_cluster.available_resources()
+        await asyncio.sleep(0.05)

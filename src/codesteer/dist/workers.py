@@ -99,36 +99,49 @@ class RayWorkers:
         self.reruns = self.replaced = 0
         self._starting = 0
         self._changed = asyncio.Condition()
-        self._replacing: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._first_failure: BaseException | None = None
         self._last_failure: BaseException | None = None
         self._actor = ray.remote(Worker).options(num_cpus=cpus, max_concurrency=per_worker + 2, max_restarts=0,
                                                  scheduling_strategy="SPREAD")
 
     async def start(self) -> None:
-        """Start every worker; the first worker-side error (a bad model spec...) is raised here."""
-        self._starting += self.count
-        outcomes = await asyncio.gather(*(self._spawn() for _ in range(self.count)), return_exceptions=True)
-        failed = [o for o in outcomes if isinstance(o, BaseException)]
-        if failed:
+        """Start the workers and return once one is ready (the others join as they start, e.g. when
+        the cluster frees CPUs). When every worker fails to start, the first worker-side error (a
+        bad model spec...) is raised here."""
+        for _ in range(self.count):
+            self._spawn()
+        async with self._changed:
+            await self._changed.wait_for(lambda: bool(self.live) or not self._starting)
+        if not self.live:
+            failure = self._first_failure or WorkerLostError("no Ray worker started")
             await self.aclose()
-            raise failed[0]
+            raise failure
 
-    async def _spawn(self) -> None:
-        """Start one worker (``_starting`` was counted up for it) and add it to the live ones."""
+    def _spawn(self) -> None:
+        """Start one more worker in the background; it joins the live ones when ready."""
+        self._starting += 1
+        task = asyncio.create_task(self._start_one())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _start_one(self) -> None:
         handle = self._actor.remote(self.env)
+        info: WorkerInfo | None = None
         try:
             info = await handle.start.remote(self.setup, self.sandbox_workers)
-        except Exception as exc:
+        except BaseException as exc:  # failed, or cancelled by aclose(): the actor must not stay behind
             self.ray.kill(handle)
+            if not isinstance(exc, Exception):
+                raise
             self._last_failure = _cause(self.ray, exc)
-            raise self._last_failure from None
+            self._first_failure = self._first_failure or self._last_failure
         finally:
-            self._starting -= 1
             async with self._changed:
+                self._starting -= 1
+                if info is not None:
+                    self.live.append(LiveWorker(handle, info))
                 self._changed.notify_all()
-        async with self._changed:
-            self.live.append(LiveWorker(handle, info))
-            self._changed.notify_all()
 
     def _least_busy(self) -> LiveWorker | None:
         free = [w for w in self.live if w.in_flight < self.per_worker]
@@ -156,15 +169,7 @@ class RayWorkers:
         self.live.remove(worker)
         self.ray.kill(worker.handle)  # one that is only unreachable must not go on with jobs run elsewhere
         self.replaced += 1
-        self._starting += 1
-        task = asyncio.create_task(self._spawn())
-        self._replacing.add(task)
-        task.add_done_callback(self._replaced)
-
-    def _replaced(self, task: asyncio.Task[None]) -> None:
-        self._replacing.discard(task)
-        if not task.cancelled():
-            task.exception()  # kept in _last_failure; jobs go on with the workers left
+        self._spawn()
 
     async def solve(self, job: Job) -> Trajectory:
         dead = self.ray.exceptions.RayActorError, self.ray.exceptions.ObjectLostError
@@ -184,9 +189,9 @@ class RayWorkers:
                               f"(last: {self._last_failure})")
 
     async def aclose(self) -> None:
-        for task in list(self._replacing):
+        for task in list(self._tasks):
             task.cancel()
-        await asyncio.gather(*self._replacing, return_exceptions=True)
+        await asyncio.gather(*self._tasks, return_exceptions=True)
         live, self.live = self.live, []
         await asyncio.gather(*(w.handle.stop.remote() for w in live), return_exceptions=True)
         for worker in live:
