@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-EXTRAS ?= local,anthropic,hf,train,inspect,rl,gym,dev
+EXTRAS ?= local,anthropic,hf,train,inspect,rl,gym,dist,dev
 # torch is pinned and installed first so that no CUDA build is pulled in (see README).
 TORCH  ?= torch==2.13.0
 # llama.cpp ([local] extra) compiles at install time: build for a portable x86-64 baseline, since

@@ -1,4 +1,4 @@
-"""Throughput of the evaluation harness: N CodeSteer jobs at concurrency 1 vs 8/32/64.
+"""Throughput of the evaluation harness: N CodeSteer jobs at concurrency 1 vs 8/32/64, and on Ray workers.
 
 A local OpenAI-compatible server (a separate process on 127.0.0.1) answers every chat
 completion after a fixed delay with canned replies: the steerer asks for code and then returns
@@ -7,9 +7,17 @@ script. Everything else is real: model specs and the HTTP client, the concurrent
 per-endpoint limits, the sandbox (each job runs two programs), the judge and the SQLite store.
 Concurrency 1 is what the original sequential scripts do. Prints, per concurrency, the wall
 time, the speed-up over concurrency 1, the efficiency (speed-up / concurrency; the goal is
->= 0.7 up to 32) and the share of job time spent outside model calls.
+>= 0.8 up to 64) and the share of job time spent outside model calls. N defaults to 256, a
+multiple of every level: with N = 200 the last of four waves of 64 jobs holds only 8, which
+alone caps the efficiency at 64 to 200/256 = 0.78.
 
-    python benchmarks/eval_throughput.py [--n 200] [--delay 0.2] [--concurrency 1,8,32,64]
+``--ray`` instead times the same jobs in this process and on a local Ray instance (this
+machine's CPUs) with 1 and 2 workers of ``--ray-concurrency`` jobs each (one CPU and one sandbox
+worker each), and prints jobs/s and the scaling efficiency from 1 to 2 workers
+(jobs/s with 2 / (2 x jobs/s with 1)). Worker start-up is not timed (it is before the run starts).
+
+    python benchmarks/eval_throughput.py [--n 256] [--delay 0.2] [--concurrency 1,8,32,64]
+    python benchmarks/eval_throughput.py --ray [--n 256] [--ray-concurrency 16]
 """
 
 from __future__ import annotations
@@ -83,30 +91,71 @@ def _wait(port: int) -> None:
     raise RuntimeError("the canned server did not start")
 
 
-def measure(url: str, n: int, concurrency: int, root: Path) -> dict[str, float]:
+def measure(url: str, n: int, concurrency: int, root: Path, backend: object = None, label: str = "") -> dict[str, float]:
     from codesteer.eval import EvalSpec, RunStore, run_eval
 
     spec = EvalSpec(methods="codesteer", task_models=f"openai:task@{url}", steer_model=f"openai:steer@{url}",
                     tasks="game24", n=n, seed=concurrency)
-    out = root / f"c{concurrency}"
+    out = root / f"c{concurrency}{label}"
     start = time.perf_counter()
-    summary = run_eval(spec, out, concurrency=concurrency, cache=False)
+    summary = run_eval(spec, out, concurrency=concurrency, cache=False, backend=backend)
     total = time.perf_counter() - start
     with RunStore(out) as store:
         rows = store.jobs()
         run = store.runs()[0]
     job_s = sum(r.wall_s for r in rows)
-    wall = run["finished_at"] - run["started_at"]  # the jobs phase: after planning the instances
+    wall = run.finished_at - run.started_at  # the jobs phase: after planning the instances
     return {"wall_s": wall, "setup_s": total - wall, "jobs": summary.done_now, "errors": summary.errors,
             "outside_share": (job_s - sum(r.model_s for r in rows)) / job_s if job_s else 0.0,
             "calls": sum(r.calls for r in rows)}
 
 
+def _local_table(results: dict[int, dict[str, float]], levels: list[int], n: int, delay: float) -> None:
+    base = results[levels[0]]["wall_s"]
+    first = results[levels[0]]
+    print(f"{n} CodeSteer jobs, server delay {delay * 1000:.0f} ms, "
+          f"{first['calls'] / max(1, first['jobs']):.1f} model calls and 2 sandbox runs per job; "
+          f"wall = the jobs phase (planning the instances took {first['setup_s']:.1f} s more per run)")
+    print(f"{'concurrency':>11} {'wall s':>8} {'jobs/s':>7} {'speed-up':>9} {'efficiency':>10} {'outside model calls':>20}")
+    for c, r in results.items():
+        speedup = base / r["wall_s"]
+        print(f"{c:>11} {r['wall_s']:>8.2f} {r['jobs'] / r['wall_s']:>7.2f} {speedup:>9.2f} "
+              f"{speedup / c * levels[0]:>10.2f} {100 * r['outside_share']:>19.1f}%"
+              + (f"  ({r['errors']} errors)" if r["errors"] else ""))
+
+
+def _ray_table(url: str, n: int, concurrency: int, delay: float, root: Path) -> None:
+    import ray
+
+    from codesteer.dist import RayBackend
+
+    rows = {"this process": measure(url, n, concurrency, root, label="-local")}
+    ray.init(address="local", include_dashboard=False, log_to_driver=False)
+    try:
+        for workers in (1, 2):
+            backend = RayBackend(workers=workers, worker_cpus=1)
+            rows[f"Ray, {workers} worker(s)"] = measure(url, n, concurrency, root, backend, label=f"-ray{workers}")
+    finally:
+        ray.shutdown()
+    rate = {name: r["jobs"] / r["wall_s"] for name, r in rows.items()}
+    print(f"{n} CodeSteer jobs, server delay {delay * 1000:.0f} ms, {concurrency} jobs in flight per worker "
+          f"(this process counts as one); wall = the jobs phase")
+    print(f"{'where':>18} {'wall s':>8} {'jobs/s':>7} {'outside model calls':>20}")
+    for name, r in rows.items():
+        print(f"{name:>18} {r['wall_s']:>8.2f} {rate[name]:>7.2f} {100 * r['outside_share']:>19.1f}%"
+              + (f"  ({r['errors']} errors)" if r["errors"] else ""))
+    one, two = rate["Ray, 1 worker(s)"], rate["Ray, 2 worker(s)"]
+    print(f"scaling efficiency, 1 -> 2 Ray workers: {two / (2 * one):.2f}; "
+          f"1 Ray worker / this process: {one / rate['this process']:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, default=200, help="CodeSteer jobs per concurrency level")
+    parser.add_argument("--n", type=int, default=256, help="CodeSteer jobs per concurrency level")
     parser.add_argument("--delay", type=float, default=0.2, help="server delay per completion (s)")
     parser.add_argument("--concurrency", default="1,8,32,64", help="comma-separated levels; the first is the baseline")
+    parser.add_argument("--ray", action="store_true", help="compare this process with 1 and 2 Ray workers")
+    parser.add_argument("--ray-concurrency", type=int, default=16, help="--ray: jobs in flight per worker")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -122,21 +171,13 @@ def main() -> None:
 
         default_pool().start()  # warm workers before timing, as in a long run
         with tempfile.TemporaryDirectory() as tmp:
-            results = {c: measure(url, args.n, c, Path(tmp)) for c in levels}
+            if args.ray:
+                _ray_table(url, args.n, args.ray_concurrency, args.delay, Path(tmp))
+            else:
+                _local_table({c: measure(url, args.n, c, Path(tmp)) for c in levels}, levels, args.n, args.delay)
     finally:
         server.terminate()
         server.wait()
-    base = results[levels[0]]["wall_s"]
-    first = results[levels[0]]
-    print(f"{args.n} CodeSteer jobs, server delay {args.delay * 1000:.0f} ms, "
-          f"{first['calls'] / max(1, first['jobs']):.1f} model calls and 2 sandbox runs per job; "
-          f"wall = the jobs phase (planning the instances took {first['setup_s']:.1f} s more per run)")
-    print(f"{'concurrency':>11} {'wall s':>8} {'jobs/s':>7} {'speed-up':>9} {'efficiency':>10} {'outside model calls':>20}")
-    for c, r in results.items():
-        speedup = base / r["wall_s"]
-        print(f"{c:>11} {r['wall_s']:>8.2f} {r['jobs'] / r['wall_s']:>7.2f} {speedup:>9.2f} "
-              f"{speedup / c * levels[0]:>10.2f} {100 * r['outside_share']:>19.1f}%"
-              + (f"  ({r['errors']} errors)" if r["errors"] else ""))
 
 
 if __name__ == "__main__":

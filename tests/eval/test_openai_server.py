@@ -4,10 +4,8 @@ the CLI (eval, report, show) and the sandbox."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -15,27 +13,10 @@ from typer.testing import CliRunner
 from codesteer.cli import app
 from codesteer.eval import EvalSpec, RunStore, run_eval_async
 from codesteer.steer import SteerConfig
-from tests.llm.conftest import FakeServer, Reply, openai_body
+from tests.llm.conftest import Reply
 
-from .world import reference_answers, steer_reply, task_reply
-
-
-class CannedServer(FakeServer):
-    """Answers ``/v1/chat/completions`` as the scripted task model (model ``task``) or steerer."""
-
-    def __init__(self, answers: dict[str, str]) -> None:
-        super().__init__()
-        self.answers = answers
-
-    def _next(self, method: str, path: str, headers: dict[str, str], raw: bytes) -> Reply:
-        scripted = super()._next(method, path, headers, raw)
-        if (self.requests[-1] is not None and scripted.status != 200) or not path.endswith("/chat/completions"):
-            return scripted
-        payload: dict[str, Any] = json.loads(raw)
-        messages = payload["messages"]
-        text = steer_reply(messages) if payload["model"] == "steer" else task_reply(self.answers, messages)
-        return Reply(body=openai_body(text, prompt_tokens=10, completion_tokens=5))
-
+from .canned_server import CannedServer
+from .world import reference_answers
 
 SPEC = dict(methods="codesteer,all_code_cot", tasks="game24,number_multiply", n=2, seed=1)
 

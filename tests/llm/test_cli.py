@@ -49,7 +49,7 @@ def test_models_lists_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.exit_code == 0, result.output
     assert "OPENAI_API_KEY set" in result.output and "sk-should-not-be-printed" not in result.output
     assert "ANTHROPIC_API_KEY not set" in result.output
-    assert "ollama:MODEL[@URL]" in result.output  # the spec forms are listed
+    assert "ollama:MODEL[@URL[,URL...]]" in result.output  # the spec forms are listed
 
 
 def test_models_check_pings_the_configured_server(fake_server: FakeServer, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -37,23 +37,25 @@ def correct_answer() -> str:
 CHECK_MARK = "checks whether the proposed answer is correct"
 
 
-def task_model(delay: float = 0.0, write_code: bool = False) -> ScriptedModel:
-    """``write_code``: answer code instructions with a program, and self-check requests with one."""
+def task_reply(messages: Sequence[Message], write_code: bool = False) -> str:
+    """The scripted task model's reply. ``write_code``: answer code instructions with a program,
+    and self-check requests with one."""
     code, text = render("task_code").text, render("task_text").text
+    last = messages[-1]["content"]
+    if CHECK_MARK in messages[0]["content"]:
+        return "```python\nprint('Correct')\n```"
+    if write_code and code in last:
+        return f"```python\nprint('{correct_answer()}')\n```"
+    if code in last or "recompute" in last.lower():
+        return f"Computed: {correct_answer()}"
+    if text in last:
+        return "Roughly <<<1>>>"
+    return "No idea <<<2>>>"
 
-    def respond(messages: Sequence[Message]) -> str:
-        last = messages[-1]["content"]
-        if CHECK_MARK in messages[0]["content"]:
-            return "```python\nprint('Correct')\n```"
-        if write_code and code in last:
-            return f"```python\nprint('{correct_answer()}')\n```"
-        if code in last or "recompute" in last.lower():
-            return f"Computed: {correct_answer()}"
-        if text in last:
-            return "Roughly <<<1>>>"
-        return "No idea <<<2>>>"
 
-    model = ScriptedModel(respond, name="task")
+def task_model(delay: float = 0.0, write_code: bool = False) -> ScriptedModel:
+    """The task model answering with :func:`task_reply`."""
+    model = ScriptedModel(lambda messages: task_reply(messages, write_code), name="task")
     if delay:
         return Slow(model, delay)  # type: ignore[return-value]
     return model
@@ -79,13 +81,17 @@ class Teacher(ChatModel):
         self.delay = delay
         self.calls: list[tuple[int, int]] = []
 
+    def reply(self, messages: Sequence[Message], seed: int) -> str:
+        """The scripted output of the rollout seeded ``seed`` at the round the messages reach."""
+        number, rounds = self.by_seed[seed]
+        k = sum(m["role"] == "assistant" for m in messages)
+        self.calls.append((number, k))
+        return rounds[k]
+
     async def complete(self, messages: Sequence[Message], **params: Any) -> Completion:
         if self.delay:
             await asyncio.sleep(self.delay)
-        number, rounds = self.by_seed[params["seed"]]
-        k = sum(m["role"] == "assistant" for m in messages)
-        self.calls.append((number, k))
-        text = rounds[k]
+        text = self.reply(messages, params["seed"])
         return Completion(text, prompt_tokens=10, completion_tokens=len(text.split()), model=self.name)
 
 

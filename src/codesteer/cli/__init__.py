@@ -15,6 +15,7 @@ import sys
 import typer
 
 from codesteer import __version__
+from codesteer.cli._common import bare_ray
 from codesteer.llm.base import ModelError
 
 app = typer.Typer(
@@ -51,7 +52,7 @@ _register_commands()
 def main() -> None:
     """Entry point of the console script: user-facing errors print as one line, no traceback."""
     try:
-        app()
+        app(args=bare_ray(sys.argv[1:]))
     except ModelError as exc:
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         sys.exit(1)

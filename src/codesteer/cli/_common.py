@@ -5,9 +5,12 @@ from __future__ import annotations
 import shlex
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
+
+if TYPE_CHECKING:
+    from codesteer.dist import RayBackend
 
 
 def fail(message: str) -> NoReturn:
@@ -34,3 +37,30 @@ ROLE_HELP = "ROLE=SPEC for a helper role (self_check, extractor, summariser); re
 PROMPTS_HELP = ("The CodeSteer loop's words: codesteer (ours) or original:PATH, read from a checkout of "
                 "yongchao98/CodeSteer-v1.0 to drive the released steering model as it was trained.")
 PROTOCOL_HELP = "How steering outputs are read: strict (ours) or original (the release's substring rule)."
+
+RAY_HELP = ("Solve the jobs on Ray workers (needs the dist extra): alone, a local Ray instance for this run; auto, the "
+            "cluster `ray start` runs here; HOST:PORT or ray://HOST:PORT, that cluster. This process still "
+            "writes the run directory.")
+RAY_WORKERS_HELP = "Ray workers (default: the cluster's CPUs / --ray-worker-cpus); each runs --concurrency jobs."
+RAY_CPUS_HELP = "CPUs each Ray worker reserves (and its sandbox pool's size unless --sandbox-concurrency)."
+#: What ``--ray`` alone means (the command line also takes it before another option or at the end).
+RAY_LOCAL = "local"
+
+
+def bare_ray(argv: list[str]) -> list[str]:
+    """``--ray`` given no address (last, or followed by another option) as ``--ray local``."""
+    out: list[str] = []
+    for i, arg in enumerate(argv):
+        out.append(arg)
+        if arg == "--ray" and (i + 1 == len(argv) or argv[i + 1].startswith("-")):
+            out.append(RAY_LOCAL)
+    return out
+
+
+def ray_backend(address: str | None, workers: int | None, worker_cpus: int) -> RayBackend | None:
+    """The backend ``--ray`` asks for, or None for a run in this process."""
+    if address is None:
+        return None
+    from codesteer.dist import RayBackend
+
+    return RayBackend(address, workers=workers, worker_cpus=worker_cpus)

@@ -17,11 +17,15 @@ from rich.text import Text
 from codesteer.cli._common import (
     PROMPTS_HELP,
     PROTOCOL_HELP,
+    RAY_CPUS_HELP,
+    RAY_HELP,
+    RAY_WORKERS_HELP,
     ROLE_HELP,
     STEER_STYLE_HELP,
     command_line,
     fail,
     interrupted,
+    ray_backend,
 )
 from codesteer.llm.base import ModelError
 
@@ -55,6 +59,9 @@ def eval_command(
     retry_errors: bool = typer.Option(False, "--retry-errors", help="Redo stored jobs that ended in a model or sandbox error."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not use cached model responses."),
     no_progress: bool = typer.Option(False, "--no-progress", help="No live progress bar."),
+    ray: str | None = typer.Option(None, "--ray", metavar="[ADDRESS]", help=RAY_HELP),
+    ray_workers: int | None = typer.Option(None, "--ray-workers", min=1, help=RAY_WORKERS_HELP),
+    ray_worker_cpus: int = typer.Option(2, "--ray-worker-cpus", min=1, help=RAY_CPUS_HELP),
 ) -> None:
     """Run methods × task models × SymBench instances; resumable, concurrent, stored in OUT/results.db."""
     from codesteer.eval import EvalSpec, RunMismatchError, SpecError, run_eval_async
@@ -74,11 +81,11 @@ def eval_command(
     progress = None if no_progress else LiveProgress()
     options = dict(concurrency=concurrency, model_concurrency=model_concurrency,
                    sandbox_concurrency=sandbox_concurrency, cache=not no_cache, retry_errors=retry_errors,
-                   progress=progress, command=command_line())
+                   progress=progress, command=command_line(), backend=ray_backend(ray, ray_workers, ray_worker_cpus))
     try:
         with progress if progress is not None else nullcontext():
             summary = asyncio.run(run_eval_async(spec, out, **options))  # type: ignore[arg-type]
-    except (SpecError, RunMismatchError, ModelError, ValueError) as exc:
+    except (SpecError, RunMismatchError, ModelError, ValueError, ConnectionError) as exc:
         fail(str(exc))
     except KeyboardInterrupt:
         interrupted(out, "jobs")

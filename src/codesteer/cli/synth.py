@@ -4,11 +4,25 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from codesteer.cli._common import PROMPTS_HELP, PROTOCOL_HELP, command_line, fail, interrupted
+from codesteer.cli._common import (
+    PROMPTS_HELP,
+    PROTOCOL_HELP,
+    RAY_CPUS_HELP,
+    RAY_HELP,
+    RAY_WORKERS_HELP,
+    command_line,
+    fail,
+    interrupted,
+    ray_backend,
+)
 from codesteer.llm.base import ModelError
+
+if TYPE_CHECKING:
+    from codesteer.dist import RayBackend
 
 synth_app = typer.Typer(help="Synthesise training data for the steering model (docs/synthesis.md).",
                         no_args_is_help=True)
@@ -36,11 +50,14 @@ KEEP = typer.Option(1, "--keep", min=1, help="SFT: correct rollouts kept per ins
 CLEAN = typer.Option(True, "--clean/--no-clean", help="SFT: cut rounds after the first correct reply.")
 PER_TASK = typer.Option(None, "--per-task", min=1, help="SFT: most records per task (modes alternate).")
 NO_PROGRESS = typer.Option(False, "--no-progress", help="No live progress bar (one line per rollout stays).")
+RAY = typer.Option(None, "--ray", metavar="[ADDRESS]", help=RAY_HELP)
+RAY_WORKERS = typer.Option(None, "--ray-workers", min=1, help=RAY_WORKERS_HELP)
+RAY_WORKER_CPUS = typer.Option(2, "--ray-worker-cpus", min=1, help=RAY_CPUS_HELP)
 MIN_GAP = typer.Option(0.0, "--min-gap", min=0.0, help="DPO: least score gap of a pair (strictly exceeded).")
 
 
 def _run(spec_values: dict, out: Path, call_budget: int | None, token_budget: int | None, concurrency: int,
-         no_cache: bool, retry: bool, no_progress: bool) -> None:
+         no_cache: bool, retry: bool, no_progress: bool, backend: RayBackend | None) -> None:
     from contextlib import nullcontext
 
     from codesteer.eval.progress import LiveProgress
@@ -63,8 +80,8 @@ def _run(spec_values: dict, out: Path, call_budget: int | None, token_budget: in
         with progress if progress is not None else nullcontext():
             summary = run_synth(spec, out, concurrency=concurrency, budget=Budget(call_budget, token_budget),
                                 cache=not no_cache, retry_errors=retry, on_rollout=show,
-                                command=command_line())
-    except (ValueError, ModelError, RunMismatchError) as exc:
+                                command=command_line(), backend=backend)
+    except (ValueError, ModelError, RunMismatchError, ConnectionError) as exc:
         fail(str(exc))
     except KeyboardInterrupt:
         interrupted(out, "rollouts")
@@ -97,12 +114,14 @@ def sft_command(
     prompts: str = PROMPTS, protocol: str = PROTOCOL,
     concurrency: int = CONCURRENCY, no_cache: bool = NO_CACHE, retry: bool = RETRY,
     export_to: Path | None = EXPORT_TO, keep: int = KEEP, clean: bool = CLEAN, per_task: int | None = PER_TASK,
-    no_progress: bool = NO_PROGRESS,
+    no_progress: bool = NO_PROGRESS, ray: str | None = RAY, ray_workers: int | None = RAY_WORKERS,
+    ray_worker_cpus: int = RAY_WORKER_CPUS,
 ) -> None:
     """Run CodeSteer with the teacher as steerer; keep correct trajectories as SFT records."""
     config = _teacher_config(max_rounds, temperature, max_tokens, self_check, prompts, protocol)
     _run(dict(kind="sft", teacher=teacher, task_model=task_model, tasks=tasks, n=n, levels=levels, seed=seed,
-              samples=samples, steer=config), out, call_budget, token_budget, concurrency, no_cache, retry, no_progress)
+              samples=samples, steer=config), out, call_budget, token_budget, concurrency, no_cache, retry, no_progress,
+         ray_backend(ray, ray_workers, ray_worker_cpus))
     _export(out, export_to, keep=keep, clean=clean, per_task=per_task, min_gap=0.0)
 
 
@@ -119,12 +138,14 @@ def dpo_command(
     prompts: str = PROMPTS, protocol: str = PROTOCOL,
     concurrency: int = CONCURRENCY, no_cache: bool = NO_CACHE, retry: bool = RETRY,
     export_to: Path | None = EXPORT_TO, min_gap: float = MIN_GAP, no_progress: bool = NO_PROGRESS,
+    ray: str | None = RAY, ray_workers: int | None = RAY_WORKERS, ray_worker_cpus: int = RAY_WORKER_CPUS,
 ) -> None:
     """Branch alternative guidances, score them by outcome, and pair siblings as DPO data."""
     config = _teacher_config(max_rounds, temperature, max_tokens, self_check, prompts, protocol)
     _run(dict(kind="dpo", teacher=teacher, task_model=task_model, tasks=tasks, n=n, levels=levels, seed=seed,
               mode=mode, width=width, depth=depth, resamples=resamples, steer=config),
-         out, call_budget, token_budget, concurrency, no_cache, retry, no_progress)
+         out, call_budget, token_budget, concurrency, no_cache, retry, no_progress,
+         ray_backend(ray, ray_workers, ray_worker_cpus))
     _export(out, export_to, keep=1, clean=True, per_task=None, min_gap=min_gap)
 
 

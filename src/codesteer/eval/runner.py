@@ -4,7 +4,9 @@
 sample), skips those already stored, and runs the rest with ``concurrency`` jobs in flight.
 Model calls are bounded per endpoint and sandbox runs globally (:mod:`.limits`). Each finished
 job is stored at once (:mod:`.store`); killing the process and running the same spec again
-resumes. :func:`run_jobs` is the reusable core (a queue of jobs, a worker pool, the store).
+resumes. :func:`run_jobs` is the reusable core (a queue of jobs, a worker pool, the store); the
+jobs are solved by a :class:`~codesteer.eval.solver.Solver`, in this process or on a backend's
+workers (:mod:`codesteer.dist`), and this process alone writes the store.
 """
 
 from __future__ import annotations
@@ -16,29 +18,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from codesteer.eval.judging import JudgePool
-from codesteer.eval.limits import Limits
 from codesteer.eval.metrics import classify
+from codesteer.eval.solver import Backend, Bounds, EvalSetup, Job, ModelFactory, Solver, open_solver
 from codesteer.eval.spec import EvalSpec
 from codesteer.eval.store import JobKey, RunStore
 from codesteer.llm.base import ChatModel
-from codesteer.llm.cache import CachedModel
-from codesteer.steer.code_runner import Executor, default_executor
+from codesteer.steer.code_runner import Executor
 from codesteer.steer.config import SteerConfig
-from codesteer.steer.roles import HELPER_ROLES
 from codesteer.steer.scorer import Judge
 from codesteer.steer.trajectory import Trajectory
 from codesteer.symbench.task import Instance
-
-ModelFactory = Callable[[str], ChatModel]
-
-
-@dataclass(frozen=True)
-class Job:
-    """One unit of work: a key (its identity in the store) and the instance it answers."""
-
-    key: JobKey
-    instance: Instance
 
 
 @dataclass(frozen=True)
@@ -149,17 +138,6 @@ def _crashed(job: Job, exc: Exception, wall_s: float) -> Trajectory:
                       wall_s=wall_s)
 
 
-def default_factory(cache: bool) -> ModelFactory:
-    """Builds models by spec with :func:`codesteer.llm.spec.load_model` (response cache if ``cache``)."""
-
-    def build(spec: str) -> ChatModel:
-        from codesteer.llm.spec import load_model
-
-        return load_model(spec, cache=cache)
-
-    return build
-
-
 async def run_eval_async(
     spec: EvalSpec,
     out: str | Path,
@@ -175,6 +153,7 @@ async def run_eval_async(
     progress: Progress | None = None,
     command: str | None = None,
     judge: Judge | None = None,
+    backend: Backend | None = None,
 ) -> RunSummary:
     """Run (or resume) ``spec`` into the run directory ``out``.
 
@@ -184,11 +163,12 @@ async def run_eval_async(
     ``sandbox_concurrency``: programs running at once (default: the sandbox pool's size).
     ``retry_errors``: redo stored jobs that ended in an error (a model, sandbox or judge failure).
     ``judge``: how answers are judged (default: a :class:`~codesteer.eval.judging.JudgePool`, off
-    the event loop within its deadline). Raises :class:`~codesteer.eval.spec.SpecError` for a bad spec and
+    the event loop within its deadline). ``backend``: solve the jobs on its workers (e.g. :class:`codesteer.dist.RayBackend`), each
+    with these bounds, instead of in this process; this process still stores every result.
+    Raises :class:`~codesteer.eval.spec.SpecError` for a bad spec and
     :class:`~codesteer.eval.store.RunMismatchError` when ``out`` holds another run.
     """
-    if concurrency < 1:
-        raise ValueError("concurrency must be at least 1")
+    setup = EvalSetup(spec, Bounds(concurrency, model_concurrency, sandbox_concurrency), cache)
     started = time.perf_counter()
     instances, notices = spec.instances()
     jobs = plan_jobs(spec, instances)
@@ -200,66 +180,28 @@ async def run_eval_async(
         wanted = {j.key for j in jobs}
         before = [r for r in store.jobs() if r.key in wanted and r.key in finished]
         results: list[JobResult] = []
-        built: dict[str, ChatModel] = {}
-        pool = JudgePool() if judge is None and pending else None
+        solver: Solver | None = None
         try:
             # models are built before the run is recorded: a bad spec leaves the directory unbound
-            runner = _Runner(spec, models or {}, model_factory or default_factory(cache), built, concurrency,
-                             model_concurrency, sandbox_concurrency, executor, judge or pool) if pending else None
+            if pending:
+                solver = await open_solver(setup, backend, models, model_factory, executor, judge)
             store.bind(spec.to_dict())
             if progress is not None:
                 progress.start(len(jobs), len(before), sum(r.correct for r in before), notices)
-            if runner is not None:
+            if solver is not None:
                 run_id = store.start_run(command)
-                results = await run_jobs(pending, runner.work, store, concurrency=concurrency, run_id=run_id,
+                results = await run_jobs(pending, solver.solve, store, concurrency=solver.slots, run_id=run_id,
                                          on_result=progress.advance if progress is not None else None)
                 store.finish_run(run_id)
         finally:
-            for model in built.values():
-                await model.aclose()
-            if pool is not None:
-                pool.close()
+            if solver is not None:
+                await solver.aclose()
         rows = [r for r in store.jobs() if r.key in wanted]
     return RunSummary(
         out=Path(out), total=len(jobs), done_before=len(before), done_now=len(results),
         correct=sum(r.correct for r in rows), errors=sum(r.status == "error" for r in rows),
         tokens=sum(r.tokens for r in rows), wall_s=time.perf_counter() - started, notices=notices,
     )
-
-
-class _Runner:
-    """Solves jobs of a spec with bounded models and sandbox (models are built on creation)."""
-
-    def __init__(self, spec: EvalSpec, given: Mapping[str, ChatModel], factory: ModelFactory,
-                 built: dict[str, ChatModel], concurrency: int, model_concurrency: int | None,
-                 sandbox_concurrency: int | None, executor: Executor | None, judge: Judge) -> None:
-        from codesteer.sandbox import default_pool_size
-
-        self.spec = spec
-        limits = Limits(model_concurrency or concurrency, sandbox_concurrency or default_pool_size())
-        names = {name for m in spec.methods for t in spec.task_models for name in spec.models_for(m, t).values()}
-        # sample 0 may be answered from the response cache; further samples always ask the model
-        self.cached: dict[str, ChatModel] = {}
-        self.fresh: dict[str, ChatModel] = {}
-        for name in sorted(names):
-            if name not in given:
-                built[name] = factory(name)
-            model = given.get(name) or built[name]
-            self.cached[name] = limits.wrap(model)
-            self.fresh[name] = limits.wrap(model.inner) if isinstance(model, CachedModel) else self.cached[name]
-        self.run_code = limits.executor(executor or default_executor())
-        self.judge = judge
-
-    async def work(self, job: Job) -> Trajectory:
-        from codesteer.steer import solve
-
-        key = job.key
-        models = self.fresh if key.sample > 0 else self.cached
-        roles = self.spec.models_for(key.method, key.task_model)
-        return await solve(job.instance, method=key.method, task_model=models[key.task_model],
-                           steer_model=models[key.steer_model] if key.steer_model else None,
-                           helpers={role: models[roles[role]] for role in HELPER_ROLES},
-                           config=self.spec.steer, executor=self.run_code, judge=self.judge)
 
 
 def run_eval(spec: EvalSpec, out: str | Path, **options: object) -> RunSummary:

@@ -133,3 +133,9 @@ class ModelWrapper(ChatModel):
 
     def added_system_turn(self) -> str | None:
         return self.inner.added_system_turn()
+
+def innermost(model: ChatModel) -> ChatModel:
+    """The model under every wrapper (cache, limit, seed...)."""
+    while isinstance(model, ModelWrapper):
+        model = model.inner
+    return model

@@ -26,6 +26,7 @@ from codesteer.llm.errors import (
     error_for_status,
     parse_retry_after,
 )
+from codesteer.llm.http_pools import ShardedClient
 from codesteer.llm.retry import RetryPolicy, with_retries
 
 OPENAI_URL = "https://api.openai.com/v1"
@@ -116,19 +117,13 @@ class OpenAICompatModel(ChatModel):
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
         self.name = name or (f"openai:{model}" if self.base_url == OPENAI_URL else f"openai:{model}@{self.base_url}")
-        self._client: httpx.AsyncClient | None = None
-        self._client_loop: asyncio.AbstractEventLoop | None = None
+        self._client: ShardedClient | None = None
 
-    def _http(self) -> httpx.AsyncClient:
-        """One connection pool per event loop (a pool cannot outlive the loop it was made on)."""
-        loop = asyncio.get_running_loop()
-        if self._client is None or self._client_loop is not loop:
-            self._client = httpx.AsyncClient(
-                base_url=self.base_url,
-                headers={"Authorization": f"Bearer {self.api_key}"},
-                timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, 10.0)),
-            )
-            self._client_loop = loop
+    def _http(self) -> ShardedClient:
+        """One set of connection pools per event loop (a pool cannot outlive the loop it was made on)."""
+        if self._client is None or self._client.loop is not asyncio.get_running_loop():
+            self._client = ShardedClient(base_url=self.base_url, headers={"Authorization": f"Bearer {self.api_key}"},
+                                         timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, 10.0)))
         return self._client
 
     async def _attempt(self, method: str, path: str, payload: dict[str, Any] | None) -> Any:

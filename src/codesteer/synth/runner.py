@@ -2,10 +2,11 @@
 
 Rollouts are stored one by one in the evaluation store (:class:`codesteer.eval.store.RunStore`,
 one ``results.db`` per directory, bound to the spec), each through the evaluation runner's
-:func:`~codesteer.eval.runner.run_jobs` (crash handling, one transaction per rollout). Model calls
-and sandbox runs are bounded by the evaluation :class:`~codesteer.eval.limits.Limits`. Unlike an
-evaluation, the work is a tree that grows as rollouts finish (a branch needs its parent), so the
-worker pool here takes new rollouts as their parents are stored.
+:func:`~codesteer.eval.runner.run_jobs` (crash handling, one transaction per rollout). A
+:class:`~codesteer.synth.solver.RolloutSolver` runs them, in this process or on a backend's
+workers, with model calls and sandbox runs bounded as in evaluation. Unlike an evaluation, the
+work is a tree that grows as rollouts finish (a branch needs its parent), so the pool here plans
+new rollouts as their parents are stored and sends each branch with its parent's trajectory.
 
 Killing a run at any moment loses only the rollouts in flight; running the same spec into the same
 directory again walks the stored rollouts, re-plans the missing ones and runs only those.
@@ -23,17 +24,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from codesteer.eval.judging import JudgePool
-from codesteer.eval.limits import Limits
-from codesteer.eval.runner import Job, JobResult, ModelFactory, default_factory, run_jobs
+from codesteer.eval.runner import JobResult, run_jobs
+from codesteer.eval.solver import Backend, Bounds, ModelFactory, Solver, open_solver
 from codesteer.eval.store import JobKey, RunStore
 from codesteer.llm.base import ChatModel
-from codesteer.steer.code_runner import Executor, default_executor
-from codesteer.steer.scorer import Judge
+from codesteer.steer.code_runner import Executor
 from codesteer.steer.trajectory import Trajectory
 from codesteer.symbench.task import Instance
-from codesteer.synth.replay import SeededModel, branch_models
-from codesteer.synth.spec import SynthSpec, rollout_seed
+from codesteer.synth.solver import RolloutJob, SynthSetup
+from codesteer.synth.spec import SynthSpec
 from codesteer.synth.tree import BranchPath, branch_text, branches, rollout_of
 
 #: A stored rollout's place: task, instance id, root sample, branch path.
@@ -130,47 +129,43 @@ async def run_synth_async(
     retry_errors: bool = False,
     on_rollout: Callable[[JobResult], None] | None = None,
     command: str | None = None,
+    backend: Backend | None = None,
 ) -> SynthSummary:
     """Run (or resume) ``spec`` into ``out``; see the module docstring.
 
     ``models`` maps specs to ready models (tests); others are built by ``model_factory`` (default
     :func:`codesteer.llm.spec.load_model`, response cache on unless ``cache`` is False).
-    ``retry_errors``: run again the rollouts stored with an error.
+    ``retry_errors``: run again the rollouts stored with an error. ``backend``: run the rollouts
+    on its workers (e.g. :class:`codesteer.dist.RayBackend`), each with these bounds; this process
+    still plans the tree and stores every rollout.
     Raises :class:`~codesteer.eval.spec.SpecError` for a bad spec and
     :class:`~codesteer.eval.store.RunMismatchError` when ``out`` holds another run.
     """
-    if concurrency < 1:
-        raise ValueError("concurrency must be at least 1")
+    setup = SynthSetup(spec, Bounds(concurrency, model_concurrency, sandbox_concurrency), cache)
     started = time.perf_counter()
     budget = budget or Budget()
     instances, notices = spec.instances()
-    given, factory = models or {}, model_factory or default_factory(cache)
-    built: dict[str, ChatModel] = {}
-    judge = JudgePool()
-    try:
-        for name in sorted({spec.teacher, spec.task_spec} - set(given)):
-            built[name] = factory(name)  # a bad model spec fails here, before anything is stored
-        with RunStore(out) as store:
-            store.claim()
+    with RunStore(out) as store:
+        store.claim()
+        store.ensure_same_config(spec.to_dict())
+        done = load(store)
+        if retry_errors:
+            done = {k: t for k, t in done.items() if not t.errored}
+        pending = _pending(spec, _roots(spec, instances), done)
+        pool = _Pool(spec, store, done, budget, on_rollout)
+        solver: Solver | None = None
+        try:
+            if pending:  # a bad model spec fails here, before anything is stored
+                solver = await open_solver(setup, backend, models, model_factory, executor, None)
             store.bind(spec.to_dict())
-            done = load(store)
-            if retry_errors:
-                done = {k: t for k, t in done.items() if not t.errored}
-            pending = _pending(spec, _roots(spec, instances), done)
-            pool = _Pool(spec, store, done, budget, on_rollout, judge)
-            if pending:
-                from codesteer.sandbox import default_pool_size
-
-                limits = Limits(model_concurrency or concurrency, sandbox_concurrency or default_pool_size())
-                ready = {name: limits.wrap(m) for name, m in {**given, **built}.items()}
+            if solver is not None:
                 run_id = store.start_run(command)
-                await pool.run(pending, ready, limits.executor(executor or default_executor()), run_id, concurrency)
+                await pool.run(pending, solver, run_id)
                 store.finish_run(run_id)
-            stored = store.count()
-    finally:
-        for m in built.values():
-            await m.aclose()
-        judge.close()
+        finally:
+            if solver is not None:
+                await solver.aclose()
+        stored = store.count()
     return SynthSummary(Path(out), stored, pool.ran, pool.left, budget.reached(pool.calls, pool.tokens),
                         pool.calls, pool.tokens, time.perf_counter() - started, notices)
 
@@ -179,9 +174,8 @@ class _Pool:
     """Workers taking rollouts from a queue that grows as parents finish; a budget check before each."""
 
     def __init__(self, spec: SynthSpec, store: RunStore, done: dict[Place, Trajectory],
-                 budget: Budget, on_rollout: Callable[[JobResult], None] | None, judge: Judge) -> None:
+                 budget: Budget, on_rollout: Callable[[JobResult], None] | None) -> None:
         self.spec, self.store, self.done, self.budget, self.on_rollout = spec, store, done, budget, on_rollout
-        self.judge = judge
         self.calls = self.tokens = self.ran = self.left = 0
         for t in done.values():
             self._spend(t)
@@ -191,12 +185,11 @@ class _Pool:
         c, n = spent(t)
         self.calls, self.tokens = self.calls + c, self.tokens + n
 
-    async def run(self, pending: list[Rollout], models: Mapping[str, ChatModel], executor: Executor,
-                  run_id: int, concurrency: int) -> None:
+    async def run(self, pending: list[Rollout], solver: Solver, run_id: int) -> None:
         queue: asyncio.Queue[Rollout] = asyncio.Queue()
         for r in pending:
             queue.put_nowait(r)
-        workers = [asyncio.create_task(self._worker(queue, models, executor, run_id)) for _ in range(concurrency)]
+        workers = [asyncio.create_task(self._worker(queue, solver, run_id)) for _ in range(solver.slots)]
         try:
             await queue.join()
         finally:
@@ -206,17 +199,16 @@ class _Pool:
         if self.failures:
             raise self.failures[0]
 
-    async def _worker(self, queue: asyncio.Queue[Rollout], models: Mapping[str, ChatModel], executor: Executor,
-                      run_id: int) -> None:
+    async def _worker(self, queue: asyncio.Queue[Rollout], solver: Solver, run_id: int) -> None:
         while True:
             r = await queue.get()
             try:
                 if self.failures or self.budget.reached(self.calls, self.tokens):
                     self.left += 1
                     continue
-                job = Job(r.key(self.spec), r.instance)
-                [result] = await run_jobs([job], lambda _job, r=r: self._solve(r, models, executor), self.store,
-                                          concurrency=1, run_id=run_id, on_result=self.on_rollout)
+                job = RolloutJob(r.key(self.spec), r.instance, r.path, self.done[r.parent()] if r.path else None)
+                [result] = await run_jobs([job], solver.solve, self.store, concurrency=1, run_id=run_id,
+                                          on_result=self.on_rollout)
                 t = result.trajectory
                 self.done[r.place] = t
                 self._spend(t)
@@ -227,18 +219,6 @@ class _Pool:
                 self.failures.append(exc)
             finally:
                 queue.task_done()
-
-    async def _solve(self, r: Rollout, models: Mapping[str, ChatModel], executor: Executor) -> Trajectory:
-        from codesteer.steer import solve
-
-        spec = self.spec
-        task = models[spec.task_spec]
-        steer: ChatModel = SeededModel(models[spec.teacher], rollout_seed(spec.seed, r.instance.id, r.sample, r.path))
-        if r.path:
-            parent = self.done[r.parent()]
-            task, steer, executor = branch_models(parent, r.path[-1][0], task, steer, executor)
-        return await solve(r.instance, method="codesteer", task_model=task, steer_model=steer,
-                           config=spec.steer, executor=executor, judge=self.judge)
 
 
 def _pending(spec: SynthSpec, roots: list[Rollout], done: Mapping[Place, Trajectory]) -> list[Rollout]:
