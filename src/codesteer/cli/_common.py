@@ -64,3 +64,5 @@ def ray_backend(address: str | None, workers: int | None, worker_cpus: int) -> R
     from codesteer.dist import RayBackend
 
     return RayBackend(address, workers=workers, worker_cpus=worker_cpus)
+CONSTRAIN_HELP = ("Decode steering decisions under the protocol's grammar: auto (where the backend does it by "
+                  "default: local:), on (also vllm: and llamacpp: servers), off.")

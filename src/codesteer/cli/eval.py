@@ -15,6 +15,7 @@ from rich.syntax import Syntax
 from rich.text import Text
 
 from codesteer.cli._common import (
+    CONSTRAIN_HELP,
     PROMPTS_HELP,
     PROTOCOL_HELP,
     RAY_CPUS_HELP,
@@ -54,6 +55,7 @@ def eval_command(
     steer_style: str = typer.Option("auto", "--steer-style", help=STEER_STYLE_HELP),
     prompts: str = typer.Option("codesteer", "--prompts", help=PROMPTS_HELP),
     protocol: str = typer.Option("strict", "--protocol", help=PROTOCOL_HELP),
+    constrain: str = typer.Option("auto", "--constrain", help=CONSTRAIN_HELP),
     self_check: bool = typer.Option(True, "--self-check/--no-self-check", help="Run the self-answer checker."),
     timeout: float = typer.Option(10.0, "--timeout", min=0.1, help="Sandbox time limit per run (s)."),
     retry_errors: bool = typer.Option(False, "--retry-errors", help="Redo stored jobs that ended in a model or sandbox error."),
@@ -71,7 +73,7 @@ def eval_command(
 
     try:
         config = SteerConfig(max_rounds=max_rounds, steer_style=steer_style, self_check=self_check,  # type: ignore[arg-type]
-                             prompts=prompts, protocol=protocol,
+                             prompts=prompts, protocol=protocol, constrain=constrain,
                              sandbox_timeout_s=timeout).capped(max_tokens)
         spec = EvalSpec(methods=methods, task_models=task_model, steer_model=steer_model,  # type: ignore[arg-type]
                         helpers=parse_assignments(model_role), tasks=tasks, n=n,

@@ -11,7 +11,15 @@ from rich.panel import Panel
 from rich.syntax import Syntax
 from rich.text import Text
 
-from codesteer.cli._common import PROMPTS_HELP, PROTOCOL_HELP, ROLE_HELP, STEER_STYLE_HELP, command_line, fail
+from codesteer.cli._common import (
+    CONSTRAIN_HELP,
+    PROMPTS_HELP,
+    PROTOCOL_HELP,
+    ROLE_HELP,
+    STEER_STYLE_HELP,
+    command_line,
+    fail,
+)
 from codesteer.llm.base import ChatModel, ModelError
 from codesteer.steer import events
 from codesteer.steer.trajectory import Trajectory
@@ -58,6 +66,7 @@ def solve_command(
     steer_style: str = typer.Option("auto", "--steer-style", help=STEER_STYLE_HELP),
     prompts: str = typer.Option("codesteer", "--prompts", help=PROMPTS_HELP),
     protocol: str = typer.Option("strict", "--protocol", help=PROTOCOL_HELP),
+    constrain: str = typer.Option("auto", "--constrain", help=CONSTRAIN_HELP),
     show_execution: bool = typer.Option(False, "--show-execution", help="Also show execution output to the task model."),
     symbolic: str = typer.Option("codesteer", "--symbolic-checker", help="Scoring: codesteer or original."),
     self_check: bool = typer.Option(True, "--self-check/--no-self-check", help="Run the self-answer checker."),
@@ -80,7 +89,7 @@ def solve_command(
                        steers=get_method(method).uses_steer)
         config = SteerConfig(
             max_rounds=max_rounds, steer_style=steer_style, show_execution_to_task_model=show_execution,  # type: ignore[arg-type]
-            prompts=prompts, protocol=protocol,
+            prompts=prompts, protocol=protocol, constrain=constrain,
             symbolic_checker=symbolic, self_check=self_check, model_extractor=model_extractor,  # type: ignore[arg-type]
             sandbox_timeout_s=timeout,
         ).capped(max_tokens)
