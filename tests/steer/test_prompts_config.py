@@ -19,7 +19,7 @@ def test_every_template_has_a_version_and_description() -> None:
 def test_render_keeps_origins_and_never_reads_values_as_templates() -> None:
     inner = render("task_code")
     out = render("task_opening", instruction=inner, question="Cost is $x and {y}?")
-    assert out.templates == ("task_opening@1", "task_code@2")
+    assert out.templates == ("task_opening@1", "task_code@3")
     assert out.text.endswith("Cost is $x and {y}?")
     with pytest.raises(TemplateError, match="question"):
         render("steer_choice")
