@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from codesteer.sandbox.types import Execution
 from codesteer.steer.code_runner import report
 from codesteer.steer.extract import answer_in, approx_tokens, code_blocks, first_code
@@ -28,3 +30,15 @@ def test_report_kinds() -> None:
     assert "too long" in report(big, 2000) and "x x" not in report(big, 2000)
     assert "memory limit" in report(Execution("", "", None, "memory_exceeded", 1, 1), 2000)
     assert approx_tokens("abcd" * 10) == 10 and approx_tokens("a b c") == 3
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("<<<-50939616>>\n", "-50939616"),                       # a program that dropped a bracket
+    ("Count then:\n<<<Count: 4, Positions: [5, 9, 17, 19]>>", "Count: 4, Positions: [5, 9, 17, 19]"),
+    ("<<<7>\n", "7"),
+    ("done <<<8>>> and later <<<9>>\n", "8"),                 # a whole block wins over a broken one
+    ('print(f"<<<{x}>>")\nThe end.', None),                   # code, not an answer: not at a line's end
+    ("<<<>>\n", None),
+])
+def test_an_underclosed_block_ending_a_line_is_read(text: str, expected: str | None) -> None:
+    assert answer_in(text) == expected

@@ -2,7 +2,9 @@
 
 Code: a fenced block tagged ``python``/``py``/``python3`` or untagged (the original accepted only
 ```` ```python ```` followed by a newline); the first such block is the one that runs. Answers:
-the last ``<<<...>>>`` block, cleaned the way SymBench's judges clean it.
+the last ``<<<...>>>`` block, cleaned the way SymBench's judges clean it; without one, a block
+closed by only one or two brackets at the end of a line (``<<<-50939616>>``: small models drop a
+bracket, most often inside a ``print``), the last such line.
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ from __future__ import annotations
 import math
 import re
 
-from codesteer.symbench.answers import extract_wrapped
+from codesteer.symbench.answers import clean, extract_wrapped
 
 _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n(.*?)```", re.DOTALL)
 _PYTHON_TAGS = {"", "python", "py", "python3"}
+#: ``<<<answer>>`` or ``<<<answer>`` ending a line (no bracket inside the answer).
+_UNDERCLOSED = re.compile(r"<<<([^<>\n]+?)>{1,2}[ \t]*$", re.MULTILINE)
 
 
 def code_blocks(text: str) -> list[str]:
@@ -32,10 +36,13 @@ def first_code(text: str) -> str | None:
 
 
 def answer_in(text: str | None) -> str | None:
-    """The cleaned inside of the last ``<<<...>>>`` of ``text``; ``None`` if absent or empty."""
+    """The cleaned inside of the last ``<<<...>>>`` of ``text`` (else of the last under-closed
+    block ending a line); ``None`` if absent or empty."""
     if not text:
         return None
     answer = extract_wrapped(text)
+    if answer is None and (loose := _UNDERCLOSED.findall(text)):
+        answer = clean(loose[-1])
     return answer if answer else None
 
 
