@@ -42,6 +42,7 @@ def tiny_grpo(out: Path, **training):
     return cfg
 
 
+@pytest.mark.slow
 def test_trainer_rollouts_train_on_exactly_the_ids_generated(tmp_path: Path) -> None:
     """TRL's own generation (random tiny policy, 3 steering turns): the ids of every turn decode to the
     text the engine used, the mask covers the policy's tokens only, the sample is the conversation."""
@@ -233,3 +234,23 @@ async def test_the_learning_signal_is_real(tmp_path: Path) -> None:
     assert len(success) == 30 and last > first, success
     card, parent = read_card(result.final_checkpoint), read_card(start)
     assert card.stage == "grpo" and card.base == str(start) and card.templates == parent.templates
+
+
+@pytest.mark.slow
+async def test_lora_grpo_ends_in_a_merged_checkpoint_the_engine_can_drive(tmp_path: Path) -> None:
+    from codesteer.llm.hf import TransformersModel
+    from codesteer.llm.scripted import ScriptedModel
+    from codesteer.steer import SteerConfig, solve
+
+    cfg = tiny_grpo(tmp_path / "lora", max_steps=2, save_steps=1)
+    cfg.finetuning.method = "lora"
+    result = run_grpo(cfg, TASKS, toy_task_model())
+    assert [s["step"] for s in result.steps] == [1, 2] and result.resumed_from is None
+    assert (result.final_checkpoint / "model.safetensors").is_file()  # adapters merged
+    assert not (result.final_checkpoint / "adapter_config.json").exists()
+    assert (tmp_path / "lora" / "checkpoint-2" / "adapter_config.json").is_file()
+    steerer = TransformersModel(str(result.final_checkpoint))
+    task_model = ScriptedModel(["```python\nprint('<<<6>>>')\n```"], repeat_last=True)
+    t = await solve("What is 1+2+3?", task_model=task_model, steer_model=steerer,
+                    config=SteerConfig(max_rounds=1, self_check=False).capped(8))
+    assert t.steering.source == "card" and t.final is not None
