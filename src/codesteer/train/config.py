@@ -1,7 +1,7 @@
 """Training configurations: YAML files validated into dataclasses before anything loads.
 
-A config has four blocks — ``model``, ``finetuning``, ``training`` and (for DPO) ``dpo`` — plus
-``output_dir``. Unknown keys are errors (a typo must not silently fall back to a default). The
+A config has the blocks ``model``, ``finetuning``, ``training``, ``dpo`` (DPO) and ``grpo`` (GRPO,
+with its ``curriculum``), plus ``output_dir``. Unknown keys are errors (a typo must not silently fall back to a default). The
 shipped configs live in ``codesteer/train/configs/`` and are addressed by name
 (``llama3-8b-sft``) or by path.
 """
@@ -17,6 +17,8 @@ from typing import Any, Literal
 import yaml
 
 FinetuningMethod = Literal["full", "lora", "qlora"]
+Stage = Literal["sft", "dpo", "grpo"]
+STAGES: tuple[Stage, ...] = ("sft", "dpo", "grpo")
 
 
 class ConfigError(ValueError):
@@ -104,15 +106,71 @@ class DpoSection:
 
 
 @dataclass
+class CurriculumSection:
+    """Which questions GRPO draws (see :mod:`codesteer.train.curriculum`).
+
+    ``levels``: ``ladder`` (every numbered level of each task) or a list of level names;
+    ``seed``: instance seeds derive from it (evaluation defaults to 0 and synthesis to 1000: keep
+    training questions apart); ``window``: the recent episodes of a (task, level) its success is
+    estimated from; ``floor``: the least weight a (task, level) keeps, so none is starved.
+    """
+
+    levels: list[str] | str = "ladder"
+    seed: int = 3000
+    window: int = 32
+    floor: float = 0.05
+
+
+@dataclass
+class GrpoSection:
+    """GRPO settings: episodes, reward shaping, the policy's sampling, TRL's loss and vLLM.
+
+    ``num_generations``: episodes per question (the GRPO group); the questions of one step are
+    ``per_device_train_batch_size * gradient_accumulation_steps / num_generations``.
+    ``max_rounds``, ``self_check``, ``task_max_tokens``, ``sandbox_timeout_s``: the CodeSteer loop
+    each episode runs. ``max_completion_length``: new tokens per steering turn. ``token_weight``:
+    reward lost per 1,000 tokens of the episode, ``malformed_weight`` per malformed steering
+    output (docs/training.md). ``beta``, ``epsilon``, ``loss_type``, ``scale_rewards``,
+    ``top_entropy_quantile``: TRL's GRPO loss (``top_entropy_quantile`` < 1 trains only that share of
+    the policy's tokens, those it was least sure of). ``concurrency``: task-model
+    calls in flight. ``vllm_mode``: ``colocate`` (in the training process) or ``server``
+    (``trl vllm-serve`` at ``vllm_server_base_url``).
+    """
+
+    num_generations: int = 8
+    max_rounds: int = 5
+    self_check: bool = True
+    task_max_tokens: int = 2000
+    sandbox_timeout_s: float = 10.0
+    temperature: float = 1.0
+    top_p: float = 1.0
+    max_completion_length: int = 1024
+    token_weight: float = 0.1
+    malformed_weight: float = 1.0
+    beta: float = 0.0
+    epsilon: float = 0.2
+    loss_type: str = "dapo"
+    scale_rewards: str = "group"
+    top_entropy_quantile: float = 1.0
+    concurrency: int = 16
+    use_vllm: bool = False
+    vllm_mode: Literal["colocate", "server"] = "colocate"
+    vllm_gpu_memory_utilization: float = 0.3
+    vllm_server_base_url: str | None = None
+    curriculum: CurriculumSection = field(default_factory=CurriculumSection)
+
+
+@dataclass
 class TrainConfig:
-    """A whole run. ``stage`` may be left out for configs that serve both stages (tiny-cpu)."""
+    """A whole run. ``stage`` may be left out for configs that serve several stages (tiny-cpu)."""
 
     model: ModelSection
     output_dir: str
-    stage: Literal["sft", "dpo"] | None = None
+    stage: Stage | None = None
     finetuning: FinetuningSection = field(default_factory=FinetuningSection)
     training: TrainingSection = field(default_factory=TrainingSection)
     dpo: DpoSection = field(default_factory=DpoSection)
+    grpo: GrpoSection = field(default_factory=GrpoSection)
     source: str = ""
 
     def deepspeed_path(self) -> str | None:
@@ -150,9 +208,7 @@ def resolve_config_path(name_or_path: str | Path) -> Path:
     )
 
 
-def load_config(
-    name_or_path: str | Path, stage: Literal["sft", "dpo"] | None = None, **overrides: Any
-) -> TrainConfig:
+def load_config(name_or_path: str | Path, stage: Stage | None = None, **overrides: Any) -> TrainConfig:
     """Read and validate a config for ``stage``; ``overrides`` replace top-level keys (``output_dir``)."""
     path = resolve_config_path(name_or_path)
     try:
@@ -181,7 +237,8 @@ def _build(cls: type, raw: Any, where: str) -> Any:
         raise ConfigError(f"{where}: unknown key(s) {sorted(unknown)}; allowed: {sorted(fields)}")
     nested = {
         "model": ModelSection, "tiny": TinyModel, "finetuning": FinetuningSection,
-        "lora": LoraSection, "training": TrainingSection, "dpo": DpoSection,
+        "lora": LoraSection, "training": TrainingSection, "dpo": DpoSection, "grpo": GrpoSection,
+        "curriculum": CurriculumSection,
     }
     values = {}
     for key, value in raw.items():
@@ -197,8 +254,8 @@ def _build(cls: type, raw: Any, where: str) -> Any:
 
 def _check(config: TrainConfig) -> None:
     where = config.source
-    if config.stage not in ("sft", "dpo", None):
-        raise ConfigError(f"{where}: stage must be 'sft' or 'dpo', got {config.stage!r}")
+    if config.stage not in (*STAGES, None):
+        raise ConfigError(f"{where}: stage must be one of {', '.join(STAGES)}, got {config.stage!r}")
     model = config.model
     if (model.name_or_path is None) == (model.tiny is None):
         raise ConfigError(f"{where}: model needs exactly one of name_or_path or tiny")
@@ -222,3 +279,35 @@ def _check(config: TrainConfig) -> None:
         raise ConfigError(f"{where}: training.warmup_ratio must be in [0, 1)")
     if config.stage == "dpo" and config.dpo.beta <= 0:
         raise ConfigError(f"{where}: dpo.beta must be positive")
+    if config.stage == "grpo":
+        _check_grpo(config)
+
+
+def _check_grpo(config: TrainConfig) -> None:
+    where, g, t = config.source, config.grpo, config.training
+    if t.max_steps < 1:
+        raise ConfigError(f"{where}: GRPO draws questions without end; set training.max_steps")
+    if not isinstance(g.num_generations, int) or g.num_generations < 2:
+        raise ConfigError(f"{where}: grpo.num_generations must be at least 2 (a group needs two episodes)")
+    episodes = t.per_device_train_batch_size * t.gradient_accumulation_steps
+    if episodes % g.num_generations:
+        raise ConfigError(f"{where}: per_device_train_batch_size x gradient_accumulation_steps ({episodes}) "
+                          f"must be a multiple of grpo.num_generations ({g.num_generations})")
+    if g.temperature <= 0 or not 0 < g.top_p <= 1:
+        raise ConfigError(f"{where}: grpo.temperature must be positive and grpo.top_p in (0, 1]")
+    if g.max_rounds < 0 or g.max_completion_length < 1 or g.task_max_tokens < 1 or g.concurrency < 1:
+        raise ConfigError(f"{where}: grpo.max_rounds must be >= 0; max_completion_length, task_max_tokens "
+                          "and concurrency positive")
+    if g.max_completion_length >= t.cutoff_len:
+        raise ConfigError(f"{where}: grpo.max_completion_length must be below training.cutoff_len")
+    if g.token_weight < 0 or g.malformed_weight < 0:
+        raise ConfigError(f"{where}: grpo.token_weight and grpo.malformed_weight must not be negative")
+    if not 0 < g.top_entropy_quantile <= 1:
+        raise ConfigError(f"{where}: grpo.top_entropy_quantile must be in (0, 1]")
+    if g.vllm_mode not in ("colocate", "server"):
+        raise ConfigError(f"{where}: grpo.vllm_mode must be colocate or server")
+    c = g.curriculum
+    if c.window < 1 or not 0 < c.floor <= 1:
+        raise ConfigError(f"{where}: grpo.curriculum.window must be positive and floor in (0, 1]")
+    if not (c.levels == "ladder" or (isinstance(c.levels, list) and c.levels)):
+        raise ConfigError(f"{where}: grpo.curriculum.levels must be 'ladder' or a list of level names")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -124,17 +125,22 @@ def steering_card(tokenizer: Any, stage: str, base: str, prompts: str = "codeste
                      chat_template=tokenizer.chat_template, stage=stage, base=base, codesteer_version=__version__)
 
 
-def card_callback(card: ModelCard) -> Any:
-    """A Trainer callback writing ``card`` into every checkpoint the Trainer saves."""
+def checkpoint_writer(write: Callable[[Path], Any]) -> Any:
+    """A Trainer callback calling ``write(folder)`` for every checkpoint folder the Trainer saves."""
     from transformers import TrainerCallback
 
-    class WriteCard(TrainerCallback):
+    class WriteIntoCheckpoint(TrainerCallback):
         def on_save(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
             folder = Path(args.output_dir) / f"checkpoint-{state.global_step}"
             if folder.is_dir() and state.is_world_process_zero:
-                card.write(folder)
+                write(folder)
 
-    return WriteCard()
+    return WriteIntoCheckpoint()
+
+
+def card_callback(card: ModelCard) -> Any:
+    """A Trainer callback writing ``card`` into every checkpoint the Trainer saves."""
+    return checkpoint_writer(card.write)
 
 
 def save_final(model: Any, tokenizer: Any, output_dir: Path, merge: bool, card: ModelCard) -> Path:

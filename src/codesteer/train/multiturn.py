@@ -69,3 +69,53 @@ def loss_text(tokenizer: Any, example: dict[str, list[int]]) -> list[str]:
             runs[-1].append(token)
         previous = bit
     return [tokenizer.decode(run) for run in runs]
+
+
+# ----- token-level turns, for training on what a policy generated (GRPO) ------------------------
+_PROBE = [{"role": "user", "content": "probe"}, {"role": "assistant", "content": "PROBE-REPLY"}]
+
+
+def decode_turn(tokenizer: Any, ids: list[int]) -> str:
+    """The text of generated ids, exactly as the tokens spell it (special tokens kept, no clean-up)."""
+    return tokenizer.decode(ids, skip_special_tokens=False, clean_up_tokenization_spaces=False)
+
+
+def encode_text(tokenizer: Any, text: str) -> list[int]:
+    """Token ids of rendered template text (the template writes its own special tokens)."""
+    return list(tokenizer(text, add_special_tokens=False)["input_ids"])
+
+
+def prompt_ids(tokenizer: Any, messages: list[dict[str, str]]) -> list[int]:
+    """The ids a policy generates its first turn from: the messages and the assistant header."""
+    return encode_text(tokenizer, _render(tokenizer, messages, generation_prompt=True))
+
+
+def end_of_turn_id(tokenizer: Any) -> int:
+    """The token the chat template closes an assistant turn with (``<|im_end|>``, ``<|eot_id|>``...).
+
+    It is the first token the template writes after an assistant turn's content; generation must
+    stop there. A template that writes ordinary text there is refused (no way to tell the end).
+    """
+    text = _render(tokenizer, _PROBE, generation_prompt=False)
+    tail = text[text.rindex(_PROBE[1]["content"]) + len(_PROBE[1]["content"]):]
+    ids = encode_text(tokenizer, tail)
+    if not ids or ids[0] not in set(tokenizer.all_special_ids) | set(tokenizer.added_tokens_decoder):
+        raise ChatTemplateError(f"the chat template ends an assistant turn with {tail!r}, not a special token")
+    return ids[0]
+
+
+def user_turn_ids(tokenizer: Any, messages: list[dict[str, str]]) -> list[int]:
+    """What the template writes after an assistant turn's end-of-turn token for the following
+    ``messages`` (user turns), through the header of the next assistant turn.
+
+    Rendered after a probe conversation, so the ids a policy is shown next continue the ids it
+    generated without re-tokenising anything it wrote.
+    """
+    before = _render(tokenizer, _PROBE, generation_prompt=False)
+    after = _render(tokenizer, [*_PROBE, *messages], generation_prompt=True)
+    if not after.startswith(before):
+        raise ChatTemplateError("the chat template does not render a conversation's continuation after its "
+                                "prefix; use a template with that property (e.g. model.chat_template: llama3)")
+    marker = decode_turn(tokenizer, [end_of_turn_id(tokenizer)])
+    end = before.index(marker, before.rindex(_PROBE[1]["content"])) + len(marker)
+    return encode_text(tokenizer, after[end:])

@@ -1,4 +1,4 @@
-"""Run SFT then DPO with TRL: the pieces both stages share, and the two entry points.
+"""Run SFT then DPO with TRL: the pieces every stage shares (GRPO's too), and the two entry points.
 
 ``run_sft`` trains on every guidance turn of multi-round conversations (see
 :mod:`codesteer.train.multiturn`); ``run_dpo`` trains on preference pairs whose prompt is the
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,7 @@ class TrainResult:
         return [entry["loss"] for entry in self.log_history if "loss" in entry]
 
 
-def _arguments(config: TrainConfig, cls: type, output_dir: Path, has_eval: bool, **extra: Any) -> Any:
+def training_arguments(config: TrainConfig, cls: type, output_dir: Path, has_eval: bool, **extra: Any) -> Any:
     t = config.training
     return cls(
         output_dir=str(output_dir),
@@ -71,7 +72,6 @@ def _arguments(config: TrainConfig, cls: type, output_dir: Path, has_eval: bool,
         report_to=list(t.report_to) or "none",
         deepspeed=config.deepspeed_path(),
         use_cpu=t.use_cpu,
-        max_length=t.cutoff_len,
         **extra,
     )
 
@@ -84,19 +84,42 @@ def _split(dataset: Any, val_size: float, seed: int) -> tuple[Any, Any | None]:
 
 
 def _last_checkpoint(output_dir: Path) -> str | None:
-    from transformers.trainer_utils import get_last_checkpoint
+    """The last complete checkpoint: the card is written after the Trainer has saved everything else,
+    so a folder without one was cut short by a kill and is passed over."""
+    from codesteer.llm.card import FILE_NAME
 
-    return get_last_checkpoint(str(output_dir)) if output_dir.is_dir() else None
+    found = [(int(p.name.rpartition("-")[2]), p) for p in output_dir.glob("checkpoint-*")
+             if p.name.rpartition("-")[2].isdigit() and (p / FILE_NAME).is_file()] if output_dir.is_dir() else []
+    return str(max(found)[1]) if found else None
 
 
-def _train(trainer: Any, config: TrainConfig, tokenizer: Any, output_dir: Path, card: ModelCard) -> TrainResult:
+def train_and_save(trainer: Any, config: TrainConfig, tokenizer: Any, output_dir: Path, card: ModelCard,
+                   on_start: Callable[[str | None], None] | None = None) -> TrainResult:
+    """Train, resuming from the last checkpoint in ``output_dir`` (``on_start`` gets it, or
+    ``None`` for a fresh start, to restore what the trainer does not), with ``card`` in every
+    checkpoint; save ``final``."""
     resume = _last_checkpoint(output_dir)
     if resume:
         log.info("resuming from %s", resume)
+    if on_start is not None:
+        on_start(resume)
     trainer.add_callback(card_callback(card))
     trainer.train(resume_from_checkpoint=resume)
     final = save_final(trainer.model, tokenizer, output_dir, config.finetuning.merge_after_training, card)
     return TrainResult(output_dir, final, list(trainer.state.log_history), resume)
+
+
+def start_from(config: TrainConfig, source: str | Path,
+               kind: str = "checkpoint") -> tuple[TrainConfig, Any, ModelCard | None]:
+    """``config`` starting from the checkpoint ``source`` (its weights and tokenizer), that
+    tokenizer, and the checkpoint's card (``None`` for a hub model or a folder without one);
+    ``kind`` names it in the error when it is missing."""
+    source = str(source)
+    if not Path(source).expanduser().exists() and (is_local_path(source) or "/" not in source):
+        raise DataError(f"{kind} not found: {source}")
+    section = dataclasses.replace(config.model, name_or_path=source, tiny=None, tokenizer=source)
+    parent = read_card(source) if Path(source).expanduser().exists() else None
+    return dataclasses.replace(config, model=section), load_tokenizer(section), parent
 
 
 def run_sft(config: TrainConfig, data: str | Path, output_dir: str | Path | None = None,
@@ -116,7 +139,8 @@ def run_sft(config: TrainConfig, data: str | Path, output_dir: str | Path | None
     if not rows:
         raise DataError(f"{data}: no conversation keeps a guidance turn within cutoff_len")
     train, evaluation = _split(Dataset.from_list(rows), config.training.val_size, config.training.seed)
-    args = _arguments(config, SFTConfig, out, evaluation is not None, packing=False)
+    args = training_arguments(config, SFTConfig, out, evaluation is not None, packing=False,
+                              max_length=config.training.cutoff_len)
     trainer = SFTTrainer(
         model=load_trainable(config, tokenizer),
         args=args,
@@ -126,7 +150,7 @@ def run_sft(config: TrainConfig, data: str | Path, output_dir: str | Path | None
         peft_config=lora_config(config),
     )
     card = steering_card(tokenizer, "sft", config.model.name_or_path or "tiny", prompts)
-    return _train(trainer, config, tokenizer, out, card)
+    return train_and_save(trainer, config, tokenizer, out, card)
 
 
 def run_dpo(
@@ -143,15 +167,11 @@ def run_dpo(
 
     out = Path(output_dir or config.output_dir)
     source = str(from_checkpoint)
-    if not Path(source).expanduser().exists() and (is_local_path(source) or "/" not in source):
-        raise DataError(f"SFT checkpoint not found: {source}")
-    section = dataclasses.replace(config.model, name_or_path=source, tiny=None, tokenizer=source)
-    config = dataclasses.replace(config, model=section)
-    tokenizer = load_tokenizer(section)
+    config, tokenizer, parent = start_from(config, source, "SFT checkpoint")
     dataset = Dataset.from_list(load_dpo_records(data))
     train, evaluation = _split(dataset, config.training.val_size, config.training.seed)
-    args = _arguments(
-        config, DPOConfig, out, evaluation is not None,
+    args = training_arguments(
+        config, DPOConfig, out, evaluation is not None, max_length=config.training.cutoff_len,
         beta=config.dpo.beta, loss_type=config.dpo.loss_type,
     )
     peft = lora_config(config)
@@ -164,6 +184,5 @@ def run_dpo(
         processing_class=tokenizer,
         peft_config=peft,
     )
-    parent = read_card(source) if Path(source).expanduser().exists() else None
     card = steering_card(tokenizer, "dpo", source, prompts, parent)
-    return _train(trainer, config, tokenizer, out, card)
+    return train_and_save(trainer, config, tokenizer, out, card)
