@@ -37,11 +37,12 @@ def test_the_dpo_config_and_one_gpu_variants() -> None:
 
 def test_every_shipped_config_loads() -> None:
     shipped = shipped_configs()
-    assert {"tiny-cpu", "llama3-8b-sft", "llama3-8b-dpo", "llama3-8b-lora-sft", "llama3-8b-qlora-sft"} <= set(shipped)
+    assert {"tiny-cpu", "llama3-8b-sft", "llama3-8b-dpo", "llama3-8b-lora-sft", "llama3-8b-qlora-sft",
+            "tiny-cpu-grpo", "llama3-8b-lora-grpo"} <= set(shipped)
     for name in shipped:
         cfg = load_config(name)
         assert cfg.output_dir and (cfg.model.name_or_path or cfg.model.tiny), name
-        assert cfg.stage in (None, "sft", "dpo"), name
+        assert cfg.stage in (None, "sft", "dpo", "grpo"), name
 
 
 def test_stage_mismatch_and_typos_are_errors(tmp_path: Path) -> None:
