@@ -25,11 +25,21 @@ def original_root() -> Path:
     return ORIGINAL
 
 
+@pytest.fixture(scope="session")
+def shared_tokenizers(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder of converted tokenizers for the whole session (conversion is deterministic)."""
+    return tmp_path_factory.mktemp("tokenizers")
+
+
 @pytest.fixture(autouse=True)
-def private_response_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def private_response_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+                           shared_tokenizers: Path) -> None:
     """Every test gets an empty response cache of its own: never the user's, never a hit left by
-    an earlier run (a model-backed test must really call its model)."""
-    monkeypatch.setenv("CODESTEER_CACHE_DIR", str(tmp_path_factory.mktemp("response-cache")))
+    an earlier run (a model-backed test must really call its model). Converted tokenizers, which
+    are no answers, are shared by the session."""
+    folder = tmp_path_factory.mktemp("response-cache")
+    (folder / "tokenizers").symlink_to(shared_tokenizers, target_is_directory=True)
+    monkeypatch.setenv("CODESTEER_CACHE_DIR", str(folder))
 
 
 def _in_ci() -> bool:

@@ -39,10 +39,14 @@ def cache_enabled() -> bool:
     return os.environ.get(SWITCH_ENV, "1").strip().lower() not in _OFF
 
 
+def cache_folder() -> Path:
+    """``$CODESTEER_CACHE_DIR``, else codesteer's folder in the user cache directory."""
+    return Path(os.environ.get(DIR_ENV) or platformdirs.user_cache_dir("codesteer")).expanduser()
+
+
 def default_cache_path() -> Path:
-    """``$CODESTEER_CACHE_DIR/responses.sqlite3``, else in the user cache directory."""
-    folder = os.environ.get(DIR_ENV) or platformdirs.user_cache_dir("codesteer")
-    return Path(folder).expanduser() / FILE_NAME
+    """``responses.sqlite3`` in :func:`cache_folder`."""
+    return cache_folder() / FILE_NAME
 
 
 def cache_key(identity: str, messages: Sequence[Message], params: dict[str, Any]) -> str:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import logging
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from codesteer.llm.base import ModelError
+from codesteer.llm.cache import cache_folder
 from codesteer.llm.card import ModelCard
 from codesteer.llm.local import embedded_model_path
 from codesteer.train.config import ConfigError, ModelSection, TrainConfig
@@ -29,11 +33,7 @@ def load_tokenizer(section: ModelSection) -> Any:
 
     source = section.tokenizer or section.name_or_path
     if source == "embedded":
-        try:
-            gguf = embedded_model_path()
-        except ModelError as exc:
-            raise ConfigError(str(exc)) from exc
-        tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+        tokenizer = embedded_tokenizer()
     else:
         tokenizer = AutoTokenizer.from_pretrained(source)
     if section.chat_template == "llama3":
@@ -44,6 +44,45 @@ def load_tokenizer(section: ModelSection) -> Any:
         raise ConfigError(f"tokenizer {source!r} has no chat template; set model.chat_template")
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
+    return tokenizer
+
+
+def embedded_tokenizer() -> Any:
+    """The embedded model's tokenizer. Converting it from the GGUF file takes seconds, so the
+    result is kept in the cache folder (``$CODESTEER_CACHE_DIR``) under a key of the file's path,
+    size and time and the transformers version, and read from there afterwards (a fraction of a
+    second). A cache that cannot be written or read only costs the conversion."""
+    import transformers
+    from transformers import AutoTokenizer
+
+    try:
+        gguf = embedded_model_path()
+    except ModelError as exc:
+        raise ConfigError(str(exc)) from exc
+    stat = gguf.stat()
+    key = hashlib.sha256(f"{gguf.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{transformers.__version__}"
+                         .encode()).hexdigest()[:16]
+    folder = cache_folder() / "tokenizers" / f"{gguf.stem}-{key}"
+    if (folder / "tokenizer_config.json").is_file():
+        try:
+            return AutoTokenizer.from_pretrained(str(folder))
+        except (OSError, ValueError) as exc:
+            log.warning("converting the embedded tokenizer again: the cached copy in %s does not load (%s)",
+                        folder, exc)
+            shutil.rmtree(folder, ignore_errors=True)
+    tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+        tokenizer.save_pretrained(str(staging))
+        try:
+            staging.replace(folder)  # atomic; another process may have stored it first
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)
+            if not folder.is_dir():
+                raise
+    except OSError as exc:
+        log.warning("the embedded tokenizer is not cached (%s); each load converts it again", exc)
     return tokenizer
 
 
