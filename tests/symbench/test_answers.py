@@ -30,6 +30,11 @@ from codesteer.symbench.answers import (
         ("<<<```python\nx\n```>>>", "x"),
         ("no wrapper here", None),
         ("<<<unterminated", None),
+        # an unclosed <<< before a block is text: the block starts at the last <<< before its >>>
+        ('print(f"<<<{x}>>")\n```\nThe answer is <<<42>>>.', "42"),
+        ("<<<a <<<b>>>", "b"),
+        ("<<<<7>>>>", "7"),
+        ("<<<1>>> <<<x <<<2>>> <<<3", "2"),
     ],
 )
 def test_extract_wrapped(text: str, expected: str | None) -> None:

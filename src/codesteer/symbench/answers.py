@@ -38,8 +38,10 @@ class AnswerFormatError(ValueError):
 def extract_wrapped(text: str) -> str | None:
     """Inside of the last ``<<<...>>>`` block of ``text``, cleaned; ``None`` if there is none.
 
-    Blocks are read left to right, each from a ``<<<`` to the first ``>>>`` after it (one pass
-    over the text: a reply full of unclosed ``<<<`` costs no more than its length).
+    Blocks are read left to right, each ending at the first ``>>>`` after a ``<<<`` and starting
+    at the last ``<<<`` before that ``>>>``: an answer never holds ``<<<``, so an unclosed one
+    earlier (``print(f"<<<{x}>>")`` in code, then ``<<<42>>>``) is text, not the block's start.
+    One pass over the text: a reply full of unclosed ``<<<`` costs no more than its length.
     """
     last = None
     start = text.find(_OPEN)
@@ -47,7 +49,7 @@ def extract_wrapped(text: str) -> str | None:
         end = text.find(_CLOSE, start + len(_OPEN))
         if end < 0:
             break
-        last = (start + len(_OPEN), end)
+        last = (text.rfind(_OPEN, start, end) + len(_OPEN), end)
         start = text.find(_OPEN, end + len(_CLOSE))
     if last is None:
         return None
