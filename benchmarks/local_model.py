@@ -119,16 +119,11 @@ def multi_round(rounds: int, max_tokens: int) -> None:
     local = LocalModel()
     session = _load(local.path, local.n_ctx, local.n_threads)
 
-    def forget() -> None:
-        for slot in session.slots:
-            slot.llama.reset()
-            slot.aligned = 0
-
     class FromEmpty(ModelWrapper):
         """Every call from empty caches, as before the cache was reused."""
 
         async def complete(self, messages, **params) -> Completion:  # type: ignore[no-untyped-def]
-            forget()
+            session.forget()
             return await self.inner.complete(messages, **params)
 
     instance = get_task("game24").generate(0, level="paper")
@@ -136,7 +131,7 @@ def multi_round(rounds: int, max_tokens: int) -> None:
     revise = "<<<Check the output against the question and improve the program.>>>"
     runs = {}
     for label, model in (("every call from empty caches", FromEmpty(local)), ("KV cache reused", local)):
-        forget()
+        session.forget()
         steer = ScriptedModel(["<<<Code>>>", *[revise] * rounds], name="scripted steerer")
         began = time.perf_counter()
         t = asyncio.run(solve(instance, task_model=model, steer_model=steer, config=config))

@@ -113,11 +113,6 @@ async def test_the_kv_cache_is_reused_without_changing_any_answer(embedded_gguf:
     model = LocalModel()
     session = _load(model.path, model.n_ctx, model.n_threads)
 
-    def forget() -> None:
-        for slot in session.slots:
-            slot.llama.reset()
-            slot.aligned = 0
-
     async def play(fresh: bool) -> tuple[list[str], int]:
         a = [message("user", "Write a Python program that lists the primes below 60, then explain it. " * 4)]
         b = [message("user", "Name three sorting algorithms and say which is fastest.")]
@@ -125,7 +120,7 @@ async def test_the_kv_cache_is_reused_without_changing_any_answer(embedded_gguf:
         for r in range(4):
             for conversation, seed in ((a, None), (b, r)):
                 if fresh:
-                    forget()
+                    session.forget()
                 reply = await model.complete(conversation, max_tokens=24, temperature=0.7 if seed else 0.0, seed=seed)
                 texts.append(reply.text)
                 evaluated += reply.extra["prompt_eval_tokens"]

@@ -95,6 +95,14 @@ class Session:
         for slot in self.slots:
             slot.llama.close()
 
+    def forget(self) -> None:
+        """Drop every cached prefix: each next call evaluates its whole prompt, as in fresh contexts
+        (how the benchmark and the tests measure a call from empty caches)."""
+        with self.lock:
+            for slot in self.slots:
+                slot.llama.reset()
+                slot.aligned = 0
+
     def prompt(self, messages: Sequence[Message]) -> tuple[list[int], list[str], Any]:
         """The prompt's tokens, stop strings and stopping criteria, as llama.cpp's chat handler makes them."""
         if self.formatter is None:
