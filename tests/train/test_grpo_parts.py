@@ -64,7 +64,7 @@ def test_a_user_turn_continues_the_ids_after_the_end_of_turn_token(embedded_toke
     assert tok.convert_ids_to_tokens(eot) == "<|im_end|>"
     reply_ids = [*encode_text(tok, "<<<Code>>>"), eot]
     follow = [{"role": "user", "content": "Latest answer: 42"}]
-    ids = prompt_ids(tok, CHOICE) + reply_ids + user_turn_ids(tok, follow)
+    ids = prompt_ids(tok, CHOICE) + reply_ids + user_turn_ids(tok, follow, end_of_turn_id(tok))
     conversation = [*CHOICE, {"role": "assistant", "content": "<<<Code>>>"}, *follow]
     assert decode_turn(tok, ids) == tok.apply_chat_template(conversation, tokenize=False, add_generation_prompt=True)
 

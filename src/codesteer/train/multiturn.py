@@ -104,9 +104,10 @@ def end_of_turn_id(tokenizer: Any) -> int:
     return ids[0]
 
 
-def user_turn_ids(tokenizer: Any, messages: list[dict[str, str]]) -> list[int]:
-    """What the template writes after an assistant turn's end-of-turn token for the following
-    ``messages`` (user turns), through the header of the next assistant turn.
+def user_turn_ids(tokenizer: Any, messages: list[dict[str, str]], end_of_turn: int) -> list[int]:
+    """What the template writes after an assistant turn's end-of-turn token (``end_of_turn``, see
+    :func:`end_of_turn_id`) for the following ``messages`` (user turns), through the header of the
+    next assistant turn.
 
     Rendered after a probe conversation, so the ids a policy is shown next continue the ids it
     generated without re-tokenising anything it wrote.
@@ -116,6 +117,6 @@ def user_turn_ids(tokenizer: Any, messages: list[dict[str, str]]) -> list[int]:
     if not after.startswith(before):
         raise ChatTemplateError("the chat template does not render a conversation's continuation after its "
                                 "prefix; use a template with that property (e.g. model.chat_template: llama3)")
-    marker = decode_turn(tokenizer, [end_of_turn_id(tokenizer)])
+    marker = decode_turn(tokenizer, [end_of_turn])
     end = before.index(marker, before.rindex(_PROBE[1]["content"])) + len(marker)
     return encode_text(tokenizer, after[end:])

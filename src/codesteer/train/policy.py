@@ -128,7 +128,8 @@ class PolicyModel(ChatModel):
                                  "the ones it was given and answered before")
             last = self.turns[-1]
             closing = [] if last.completion_ids and last.completion_ids[-1] == self.end_of_turn else [self.end_of_turn]
-            added = closing + user_turn_ids(self.tokenizer, shown[len(self._messages):])  # type: ignore[arg-type]
+            added = closing + user_turn_ids(self.tokenizer, shown[len(self._messages):],  # type: ignore[arg-type]
+                                           self.end_of_turn)
         self._extend(added, policy=False)
         if len(self._ids) >= self.max_length:
             raise ModelError(f"the steering conversation reached {len(self._ids)} tokens, the run's cutoff_len "
