@@ -51,10 +51,6 @@ class ShardedClient:
         finally:
             self._busy[index] -= 1
 
-    @property
-    def pools(self) -> int:
-        return len(self._shards)
-
     async def aclose(self) -> None:
         shards, self._shards, self._busy = self._shards, [], []
         for client in shards:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, Literal
 
+from codesteer.steer.protocol import RULES, Rule
+
 if TYPE_CHECKING:
     from codesteer.steer.roles import Role
 
@@ -67,7 +69,7 @@ class SteerConfig:
     #: the release, to drive the released steering model as it was trained).
     prompts: str = "codesteer"
     #: How steering outputs are read: ``strict`` (ours) or ``original`` (the release's substring rule).
-    protocol: str = "strict"
+    protocol: Rule = "strict"
     #: Decode steering decisions under the protocol's grammar: ``auto`` (where the backend does it
     #: by default: in-process llama.cpp), ``on`` (wherever the backend can), ``off``.
     constrain: str = "auto"
@@ -83,8 +85,8 @@ class SteerConfig:
             raise ValueError(f"steer_style must be auto, finetuned or prompted, not {self.steer_style!r}")
         if self.constrain not in ("auto", "on", "off"):
             raise ValueError(f"constrain must be auto, on or off, not {self.constrain!r}")
-        if self.protocol not in ("strict", "original"):
-            raise ValueError(f"protocol must be strict or original, not {self.protocol!r}")
+        if self.protocol not in RULES:
+            raise ValueError(f"protocol must be {' or '.join(RULES)}, not {self.protocol!r}")
         if self.prompts != "codesteer" and not (self.prompts.startswith("original:") and self.prompts[9:].strip()):
             raise ValueError(f"prompts must be codesteer or original:PATH, not {self.prompts!r}")
         if self.symbolic_checker not in ("codesteer", "original"):

@@ -36,7 +36,7 @@ async def _steer(r: Run, chat: Chat, index: int) -> protocol.Decision:
     """Ask the steering model for round ``index``'s decision; record it."""
     out = await chat.answer(index)
     finetuned = r.profile is not None and r.profile.style == "finetuned"
-    decision = protocol.decide(out, r.config.protocol, opening=index == 0, finetuned=finetuned)  # type: ignore[arg-type]
+    decision = protocol.decide(out, r.config.protocol, opening=index == 0, finetuned=finetuned)
     r.record.decision(index, out, decision)
     return decision
 
