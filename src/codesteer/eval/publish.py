@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from codesteer.eval.html import write_html
-from codesteer.eval.plots import plot_cost, plot_levels
 from codesteer.eval.report import FORMATS, Report, build_report, failures_csv, to_csv, to_markdown
 
 
@@ -34,8 +32,12 @@ def write_reports(run: str | Path | Report, formats: tuple[str, ...] = FORMATS, 
         put("failures.csv", failures_csv(report))
     if "json" in formats:
         put("report.json", json.dumps(report.to_dict(), indent=2))
-    if plots:
+    if plots:  # matplotlib is imported only when plots are wanted
+        from codesteer.eval.plots import plot_cost, plot_levels
+
         written += [plot_levels(report, target / "levels.png"), plot_cost(report, target / "cost.png")]
     if html:
+        from codesteer.eval.html import write_html
+
         written += write_html(report, target / "html")
     return written
