@@ -8,6 +8,7 @@ from codesteer.llm.card import ModelCard
 from codesteer.llm.scripted import ScriptedModel
 from codesteer.steer import SteerConfig, Trajectory, events, solve, trajectory_json
 from codesteer.steer.prompts import render
+from codesteer.steer.scorer import judge_inline
 from codesteer.steer.trajectory import STEER, TASK
 from codesteer.symbench import get_task
 
@@ -319,9 +320,16 @@ async def test_an_answer_printed_unwrapped_in_the_tasks_format_is_read(executor,
     """Every method reads a program's last output line when it is an answer in the task's format."""
     instance = get_task("letters").generate(0)
     answer = get_task("letters").reference_answer(instance).strip("<>")
+    judged: list[str] = []
+
+    async def counting(inst, text):  # the judge may be a process away: each text is judged once
+        judged.append(text)
+        return await judge_inline(inst, text)
+
     task = task_model([code(f"print('working...')\nprint({answer!r})")])
-    t = await solve(instance, method="all_code_cot", task_model=task, config=quick, executor=executor)
+    t = await solve(instance, method="all_code_cot", task_model=task, config=quick, executor=executor, judge=counting)
     assert t.correct and t.final.extractor == "printed" and t.final.channel == "executed_output"
+    assert judged == [f"<<<{answer}>>>"]
     task = task_model([code("print('the count is four')")])
     t = await solve(instance, method="all_code_cot", task_model=task, config=quick, executor=executor)
     assert not t.correct and t.final.answer is None and not t.verdict.readable  # prose is not an answer

@@ -65,6 +65,14 @@ class Score:
 class Scorer:
     def __init__(self, run: Run, instance: Instance | None, judge: Judge = judge_inline) -> None:
         self.run, self.instance, self.judge = run, instance, judge
+        self._verdicts: dict[str, Verdict] = {}
+
+    async def _verdict(self, text: str) -> Verdict:
+        """The judge's verdict on ``text``, judged once per text (a judge may be a process away)."""
+        assert self.instance is not None
+        if text not in self._verdicts:
+            self._verdicts[text] = await self.judge(self.instance, text)
+        return self._verdicts[text]
 
     async def score(self, ending: Ending) -> Score:
         reply, execution = ending.reply, ending.executed
@@ -101,15 +109,15 @@ class Scorer:
         the judge read an answer from (``None`` when it read none)."""
         assert self.instance is not None
         if readings:
-            judged = [(r, await self.judge(self.instance, f"<<<{r.answer}>>>")) for r in readings]
+            judged = [(r, await self._verdict(f"<<<{r.answer}>>>")) for r in readings]
         else:
             judged = []
             for ch, text in channels:
                 if text:
-                    v = await self.judge(self.instance, text)
+                    v = await self._verdict(text)
                     judged.append((Reading(ch, v.answer or "", text, None), v))
         if not judged:
-            return await self.judge(self.instance, ""), None
+            return await self._verdict(""), None
         accepted = next(((r, v) for r, v in judged if v.correct), None)
         if accepted:
             return accepted[1], accepted[0]
@@ -123,7 +131,7 @@ class Scorer:
         lines = [line.strip() for line in output.splitlines() if line.strip()]
         if not lines:
             return []
-        verdict = await self.judge(self.instance, f"<<<{lines[-1]}>>>")
+        verdict = await self._verdict(f"<<<{lines[-1]}>>>")
         return [Reading("executed_output", verdict.answer or lines[-1], output, "printed")] if verdict.readable else []
 
     async def _extract(self, channels: list[tuple[Channel, str | None]]) -> tuple[list[Reading], str | None]:
