@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from codesteer.llm.base import ChatModel
 from codesteer.sandbox.types import Execution
@@ -21,6 +22,9 @@ from codesteer.steer.grammar import steering_grammar
 from codesteer.steer.profile import SteerProfile
 from codesteer.steer.record import Recorder
 from codesteer.steer.trajectory import Conversation, StopReason
+
+if TYPE_CHECKING:  # prompt sets speak to a Run
+    from codesteer.steer.prompt_sets import PromptSet
 
 
 @dataclass(frozen=True)
@@ -40,12 +44,13 @@ class Ending:
 
 class Run:
     """One run of a method: the question, the settings, the models by role, the code runner and
-    the recorder. ``profile`` is how the steering model is spoken to (``None`` when the method
-    does not steer)."""
+    the recorder. ``profile`` is how the steering model is spoken to and ``prompts`` the prompt
+    set it is spoken in (both ``None`` when the method does not steer)."""
 
     def __init__(self, question: str, config: SteerConfig, models: Mapping[str, ChatModel],
-                 profile: SteerProfile | None, code: CodeRunner, record: Recorder) -> None:
-        self.question, self.config, self.profile = question, config, profile
+                 profile: SteerProfile | None, code: CodeRunner, record: Recorder,
+                 prompts: PromptSet | None = None) -> None:
+        self.question, self.config, self.profile, self.prompts = question, config, profile, prompts
         self.code, self.record = code, record
         self._models = dict(models)
 

@@ -54,14 +54,15 @@ async def solve(
         raise ValueError("solve needs a non-empty question or a SymBench Instance")
     config = config or SteerConfig()
     models = assign(task_model, steer=steer_model, helpers=helpers, steers=spec.uses_steer)
-    prompts = load_prompt_set(config.prompts).name if "steer" in models else None
-    steering = profile.resolve(config.steer_style, models["steer"], prompts) if prompts else None
+    prompts = load_prompt_set(config.prompts) if "steer" in models else None
+    steering = profile.resolve(config.steer_style, models["steer"], prompts.name) if prompts else None
     if steering is not None:
         profile.check_fit(steering, models["steer"])
     names = {"task": task_model.name, **({"steer": models["steer"].name} if steering else {})}
     trajectory = Trajectory(spec.name, question, config, names, steering, instance)  # type: ignore[arg-type]
     record = Recorder(trajectory, on_event)
-    run = Run(question, config, models, steering, CodeRunner(executor or default_executor(), config, record), record)
+    run = Run(question, config, models, steering, CodeRunner(executor or default_executor(), config, record), record,
+              prompts)
     start = time.perf_counter()
     try:
         ending = await spec.run(run)

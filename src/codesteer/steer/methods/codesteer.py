@@ -27,7 +27,7 @@ from codesteer.steer import protocol
 from codesteer.steer.chat import Chat
 from codesteer.steer.context import Ending, Run
 from codesteer.steer.methods import Method
-from codesteer.steer.prompt_sets import PromptSet, load_prompt_set
+from codesteer.steer.prompt_sets import PromptSet
 from codesteer.steer.prompts import Text, render, text_of
 from codesteer.steer.trajectory import STEER, TASK
 
@@ -52,7 +52,8 @@ async def _review(r: Run, prompts: PromptSet, index: int, reply: str) -> tuple[T
 
 
 async def run(r: Run) -> Ending:
-    prompts = load_prompt_set(r.config.prompts)
+    prompts = r.prompts
+    assert prompts is not None  # the engine loads the prompt set of every steering method
     steer, task = r.chat(STEER), r.chat(TASK)
     prompted = r.profile is None or r.profile.style == "prompted"
     steer.say(prompts.choice(r.question), 0)
