@@ -56,16 +56,21 @@ def _board(n: int, queens: list[tuple[int, int]]) -> str:
     return "\n".join(" ".join(row) for row in cells)
 
 
+def _given_queens(entry: Entry) -> list[tuple[int, int]]:
+    """The queens the puzzle places before the solver does."""
+    return [(r, c) for r, row in enumerate(entry["metadata"]["puzzle"]) for c, cell in enumerate(row) if cell == "Q"]
+
+
 def _queen_misses(answer: str, entry: Entry) -> list[str]:
     """Drop one placed queen; move one placed queen one column along its row."""
     n = len(entry["metadata"]["puzzle"])
-    given = {(r, c) for r, row in enumerate(entry["metadata"]["puzzle"]) for c, cell in enumerate(row) if cell == "Q"}
-    placed = [q for q in _queens(answer) if q not in given]
+    queens, given = _queens(answer), set(_given_queens(entry))
+    placed = [q for q in queens if q not in given]
     if not placed:
         return []
     r, c = placed[0]
-    moved = [q for q in _queens(answer) if q != (r, c)] + [(r, (c + 1) % n)]
-    return [_board(n, [q for q in _queens(answer) if q != (r, c)]), _board(n, moved)]
+    others = [q for q in queens if q != (r, c)]
+    return [_board(n, others), _board(n, [*others, (r, (c + 1) % n)])]
 
 
 def _sudoku_misses(answer: str, entry: Entry) -> list[str]:
@@ -106,8 +111,7 @@ PAIRS: tuple[Pair, ...] = (
          lambda answer, e: [_bump_first_number(answer), *_swap_first_operator(answer)]),
     Pair("n_queens", "eight_queens",
          lambda e: {"n": len(e["metadata"]["puzzle"]), "blocked": [], "unique": False,
-                    "placed": [[r, c] for r, row in enumerate(e["metadata"]["puzzle"])
-                               for c, cell in enumerate(row) if cell == "Q"]},
+                    "placed": [list(q) for q in _given_queens(e)]},
          _queen_misses,
          lambda answer, e: ", ".join(f"{r} {c}" for r, c in _queens(answer))),
     Pair("sudoku", "standard_sudoku", lambda e: {"puzzle": e["metadata"]["puzzle"], "unique": False},
