@@ -73,6 +73,14 @@ class Environment:
             await model.aclose()
 
 
+def outcomes_by_arm(episodes: list[Episode]) -> dict[tuple[str, str], list[bool]]:
+    """Each (task, level)'s episode outcomes (right or not), in the order the arms first appear."""
+    arms: dict[tuple[str, str], list[bool]] = {}
+    for e in episodes:
+        arms.setdefault((e.instance.task, str(e.instance.level)), []).append(e.correct)
+    return arms
+
+
 class StepLog:
     """``OUTPUT_DIR/curriculum.jsonl``: one line per training step, success by task and level."""
 
@@ -82,18 +90,17 @@ class StepLog:
     def write(self, step: int, episodes: list[Episode], curriculum: Curriculum) -> dict[str, Any]:
         scored = [e.reward for e in episodes if e.reward is not None]
         tasks: dict[str, dict[str, dict[str, Any]]] = {}
-        for e in episodes:
-            cell = tasks.setdefault(e.instance.task, {}).setdefault(str(e.instance.level), {"episodes": 0, "correct": 0})
-            cell["episodes"] += 1
-            cell["correct"] += e.correct
+        for (task, level), outcomes in outcomes_by_arm(episodes).items():
+            tasks.setdefault(task, {})[level] = {"episodes": len(outcomes), "correct": sum(outcomes)}
         for task, levels in curriculum.report().items():
             for level, now in levels.items():
                 cell = tasks.setdefault(task, {}).setdefault(level, {"episodes": 0, "correct": 0})
                 cell["success"] = round(cell["correct"] / cell["episodes"], 4) if cell["episodes"] else None
                 cell.update(now)
+        correct = sum(e.correct for e in episodes)
         record = {
-            "step": step, "episodes": len(episodes), "correct": sum(e.correct for e in episodes),
-            "success": round(sum(e.correct for e in episodes) / len(episodes), 4),
+            "step": step, "episodes": len(episodes), "correct": correct,
+            "success": round(correct / len(episodes), 4),
             "reward": round(sum(scored) / len(scored), 4) if scored else None,
             "unscored": len(episodes) - len(scored), "tasks": tasks,
         }

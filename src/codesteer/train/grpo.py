@@ -33,7 +33,7 @@ from codesteer.steer.roles import Role
 from codesteer.symbench.plan import Selection
 from codesteer.train.config import ConfigError, TrainConfig
 from codesteer.train.curriculum import Curriculum, arms_of
-from codesteer.train.episodes import Environment, Episode, SteeringRollout, StepLog
+from codesteer.train.episodes import Environment, Episode, SteeringRollout, StepLog, outcomes_by_arm
 from codesteer.train.modeling import (
     checkpoint_writer,
     load_tokenizer,
@@ -80,11 +80,8 @@ def steering_reward(episode: list[Episode], log_metric: Any = None, **_: Any) ->
     """TRL reward function: each episode's judged, cost-shaped reward; logs success by task and level."""
     if log_metric is not None:
         log_metric("success", sum(e.correct for e in episode) / len(episode))
-        cells: dict[str, list[bool]] = {}
-        for e in episode:
-            cells.setdefault(f"success/{e.instance.task}/{e.instance.level}", []).append(e.correct)
-        for name, outcomes in sorted(cells.items()):
-            log_metric(name, sum(outcomes) / len(outcomes))
+        for (task, level), outcomes in sorted(outcomes_by_arm(episode).items()):
+            log_metric(f"success/{task}/{level}", sum(outcomes) / len(outcomes))
     return [e.reward for e in episode]
 
 
