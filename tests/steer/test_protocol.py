@@ -15,6 +15,8 @@ from codesteer.steer.protocol import parse
         ("<<<  Return   Answer >>>", False, "return_answer", "", False),
         ("<<<TERMINATE.>>>", False, "terminate", "", False),
         ("first <<<Code>>> then <<<Text>>>", True, "text", "", False),  # the last block decides
+        # an unclosed <<< before a block is text: the block starts at the last <<< before its >>>
+        ("print(f'<<<{x}>>') fails, so: <<<Text>>>", False, "text", "", False),
         ("<<<Write code that searches all orders.>>>", False, "guidance", "Write code that searches all orders.", False),
         ("<<<Terminate the search at depth 3>>>", False, "guidance", "Terminate the search at depth 3", False),
         ("<<<Return Answers>>>", False, "guidance", "Return Answers", False),

@@ -1,7 +1,8 @@
 """The steering model's control protocol: ours (``strict``, the default) and the original's.
 
 **strict.**
-The steering output's **last** ``<<<...>>>`` block decides. Its inside, with case and runs of
+The steering output's **last** ``<<<...>>>`` block decides (read as answers are:
+:func:`codesteer.symbench.answers.last_block`). Its inside, with case and runs of
 whitespace ignored (and a trailing period forgiven), is an action when it is exactly one of:
 ``Code``, ``Text``, ``Return Answer``, ``Terminate``. Any other non-empty inside is free-form
 guidance sent to the task model as is. (The original ended the loop whenever the word
@@ -33,6 +34,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from codesteer.symbench.answers import last_block
+
 Action = Literal["code", "text", "return_answer", "terminate", "guidance"]
 Rule = Literal["strict", "original"]
 RULES: tuple[Rule, ...] = ("strict", "original")
@@ -60,8 +63,8 @@ class Decision:
 
 def parse(text: str, *, opening: bool = False) -> Decision:
     """Decide what a steering output asks for; ``opening`` marks round 0."""
-    blocks = _BLOCK.findall(text)
-    if not blocks:
+    inside = last_block(text)
+    if inside is None:
         stripped = text.strip()
         broken = _BROKEN_BLOCK.findall(stripped)
         if broken:
@@ -73,7 +76,7 @@ def parse(text: str, *, opening: bool = False) -> Decision:
         if stripped:
             return Decision("guidance", stripped, True, "no <<<...>>> block: whole text used as guidance")
         return _empty(opening, "empty steering output")
-    inside = blocks[-1].strip()
+    inside = inside.strip()
     word = " ".join(inside.lower().split()).rstrip(".")
     action = _WORDS.get(word)
     if action is None:

@@ -35,8 +35,8 @@ class AnswerFormatError(ValueError):
     """The answer text does not have the shape the task asks for."""
 
 
-def extract_wrapped(text: str) -> str | None:
-    """Inside of the last ``<<<...>>>`` block of ``text``, cleaned; ``None`` if there is none.
+def last_block(text: str) -> str | None:
+    """The raw inside of the last ``<<<...>>>`` block of ``text``; ``None`` if there is none.
 
     Blocks are read left to right, each ending at the first ``>>>`` after a ``<<<`` and starting
     at the last ``<<<`` before that ``>>>``: an answer never holds ``<<<``, so an unclosed one
@@ -51,9 +51,14 @@ def extract_wrapped(text: str) -> str | None:
             break
         last = (text.rfind(_OPEN, start, end) + len(_OPEN), end)
         start = text.find(_OPEN, end + len(_CLOSE))
-    if last is None:
-        return None
-    return clean(text[last[0]:last[1]])
+    return None if last is None else text[last[0]:last[1]]
+
+
+def extract_wrapped(text: str) -> str | None:
+    """Inside of the last ``<<<...>>>`` block of ``text`` (:func:`last_block`), cleaned; ``None``
+    if there is none."""
+    inside = last_block(text)
+    return None if inside is None else clean(inside)
 
 
 def clean(answer: str) -> str:
