@@ -1,8 +1,10 @@
 """Any OpenAI-compatible chat endpoint: OpenAI itself, vLLM, Ollama, llama.cpp's server, ...
 
-Talks the ``/chat/completions`` protocol with httpx directly, so that every failure (a wrong key,
-a server that is down, a slow one, garbage instead of JSON) ends in one clear
-:mod:`codesteer.llm.errors` error instead of a library traceback.
+Talks the ``/chat/completions`` protocol over aiohttp directly, so that every failure (a wrong
+key, a server that is down, a slow one, garbage instead of JSON) ends in one clear
+:mod:`codesteer.llm.errors` error instead of a library traceback. aiohttp, because an evaluation
+keeps dozens of calls in flight from one process: its client costs about a quarter of the CPU per
+call that httpx's does (``benchmarks/eval_throughput.py``, docs/evaluation.md).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlparse
 
-import httpx
+import aiohttp
 
 from codesteer.llm.base import ChatModel, Completion, Message
 from codesteer.llm.errors import (
@@ -26,7 +28,6 @@ from codesteer.llm.errors import (
     error_for_status,
     parse_retry_after,
 )
-from codesteer.llm.http_pools import ShardedClient
 from codesteer.llm.retry import RetryPolicy, with_retries
 
 OPENAI_URL = "https://api.openai.com/v1"
@@ -43,7 +44,22 @@ def _is_openai(url: str) -> bool:
     return urlparse(url).hostname == "api.openai.com"
 
 
-def _detail(response: httpx.Response) -> str:
+class _Answer:
+    """A whole HTTP answer: status, headers and body, read before its connection is reused."""
+
+    def __init__(self, status: int, headers: Any, body: bytes) -> None:
+        self.status, self.headers, self.body = status, headers, body
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        """The body as JSON (raises ``ValueError``, as ``json.loads`` does)."""
+        return json.loads(self.body)
+
+
+def _detail(response: _Answer) -> str:
     """The server's own error message, if its body has one, else the start of the body."""
     try:
         body = response.json()
@@ -117,37 +133,46 @@ class OpenAICompatModel(ChatModel):
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
         self.name = name or (f"openai:{model}" if self.base_url == OPENAI_URL else f"openai:{model}@{self.base_url}")
-        self._client: ShardedClient | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self._session_loop: asyncio.AbstractEventLoop | None = None
 
-    def _http(self) -> ShardedClient:
-        """One set of connection pools per event loop (a pool cannot outlive the loop it was made on)."""
-        if self._client is None or self._client.loop is not asyncio.get_running_loop():
-            self._client = ShardedClient(base_url=self.base_url, headers={"Authorization": f"Bearer {self.api_key}"},
-                                         timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, 10.0)))
-        return self._client
+    def _http(self) -> aiohttp.ClientSession:
+        """One session per event loop (its connections cannot outlive the loop they were made on).
+        Concurrency is bounded by the caller's limits, so the connection pool is not."""
+        loop = asyncio.get_running_loop()
+        if self._session is None or self._session_loop is not loop:
+            if self._session is not None:
+                self._session.detach()  # made on a loop that has ended: nothing left to close
+            self._session_loop = loop
+            self._session = aiohttp.ClientSession(
+                headers={"Authorization": f"Bearer {self.api_key}"},
+                connector=aiohttp.TCPConnector(limit=0),
+                timeout=aiohttp.ClientTimeout(total=None, connect=min(self.timeout, 10.0)))
+        return self._session
 
     async def _attempt(self, method: str, path: str, payload: dict[str, Any] | None) -> Any:
         url = f"{self.base_url}{path}"
         try:
             async with asyncio.timeout(self.timeout):
-                response = await self._http().request(method, path, json=payload)
-        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                async with self._http().request(method, url, json=payload) as reply:
+                    response = _Answer(reply.status, reply.headers, await reply.read())
+        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
             raise EndpointUnreachableError(
                 f"cannot connect to {url} ({exc.__class__.__name__}: {exc}); is the server running "
                 "and the URL right?"
             ) from exc
-        except (TimeoutError, httpx.TimeoutException) as exc:
+        except TimeoutError as exc:
             raise ModelTimeoutError(
                 f"{url} did not answer within {self.timeout:g} s for model {self.model!r}; raise the "
                 "timeout or check that the server is not overloaded"
             ) from exc
-        except httpx.TransportError as exc:
+        except aiohttp.ClientError as exc:
             raise EndpointUnreachableError(
                 f"the connection to {url} failed ({exc.__class__.__name__}: {exc})"
             ) from exc
-        if response.status_code >= 400:
+        if response.status >= 400:
             raise error_for_status(
-                response.status_code,
+                response.status,
                 provider="OpenAI-compatible server",
                 model=self.model,
                 url=self.base_url,
@@ -159,7 +184,7 @@ class OpenAICompatModel(ChatModel):
             return response.json()
         except ValueError as exc:
             raise BadResponseError(
-                f"{url} answered HTTP {response.status_code} with something that is not JSON: "
+                f"{url} answered HTTP {response.status} with something that is not JSON: "
                 f"{response.text[:200]!r}; is this an OpenAI-compatible endpoint?"
             ) from exc
 
@@ -194,6 +219,6 @@ class OpenAICompatModel(ChatModel):
             raise BadResponseError(f"{self.base_url}/models did not list models: {str(body)[:200]}") from exc
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
