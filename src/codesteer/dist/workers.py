@@ -51,7 +51,7 @@ class Worker:
 
         os.environ.setdefault("CODESTEER_SANDBOX_WORKERS", str(sandbox_workers))
         self.solver = setup.build()
-        await asyncio.to_thread(default_pool().start)  # warm, as a long local run is
+        await asyncio.gather(self.solver.warm(), asyncio.to_thread(default_pool().start))  # warm, as a long local run is
         return WorkerInfo(os.getpid(), socket.gethostname())
 
     async def solve(self, job: Job) -> Trajectory:

@@ -42,6 +42,10 @@ def judge_in_worker(instance: Instance, text: str) -> Outcome:
         return False, f"{type(exc).__name__}: {exc}"
 
 
+def _ready() -> None:
+    """A no-op judged in each new worker by :meth:`JudgePool.start`."""
+
+
 def _prepare_worker() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
     from codesteer.symbench.registry import all_tasks
@@ -73,6 +77,19 @@ class JudgePool:
         for process in list((executor._processes or {}).values()):  # no public way to stop a running task
             process.kill()
         executor.shutdown(wait=False)  # its other judgements end with BrokenProcessPool and are retried
+
+    async def start(self) -> None:
+        """Start the workers and wait until they have imported the tasks, so that a run's first
+        judgements do not pay for it (a call does this itself when needed)."""
+        loop = asyncio.get_running_loop()
+        executor = self._pool()
+        try:
+            await asyncio.gather(*(loop.run_in_executor(executor, _ready) for _ in range(self.workers)))
+        except BrokenProcessPool as exc:
+            self._kill(executor)
+            raise RuntimeError(
+                "the judge pool's worker processes died while starting; a script that runs an evaluation "
+                "must do so under `if __name__ == \"__main__\":` (the workers import the script again)") from exc
 
     async def __call__(self, instance: Instance, text: str) -> Verdict:
         if self._free is None:

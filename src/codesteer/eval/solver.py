@@ -55,7 +55,7 @@ class Setup(Protocol):
     def bounds(self) -> Bounds: ...
 
     def build(self, models: Mapping[str, ChatModel] | None = None, factory: ModelFactory | None = None,
-              executor: Executor | None = None, judge: Judge | None = None) -> Solver: ...
+              executor: Executor | None = None, judge: Judge | None = None) -> LocalSolver: ...
 
 
 class Backend(Protocol):
@@ -118,6 +118,11 @@ class LocalSolver:
         self._own_judge = JudgePool() if judge is None else None
         self.judge: Judge = judge or self._own_judge  # type: ignore[assignment]
 
+    async def warm(self) -> None:
+        """Start the judge pool it owns before the first job (workers take a second to start)."""
+        if self._own_judge is not None:
+            await self._own_judge.start()
+
     async def aclose(self) -> None:
         built, self.built = self.built, {}
         for model in built.values():
@@ -167,7 +172,9 @@ async def open_solver(setup: Setup, backend: Backend | None, models: Mapping[str
     """``setup``'s solver in this process (with the given models, factory, executor and judge),
     or the ``backend``'s, whose workers build everything from the specs themselves."""
     if backend is None:
-        return setup.build(models, factory, executor, judge)
+        solver = setup.build(models, factory, executor, judge)
+        await solver.warm()
+        return solver
     if models or factory or executor or judge:
         raise ValueError("on a backend the workers build the models, the executor and the judge themselves; "
                          "models=, model_factory=, executor= and judge= apply only to runs in this process")
