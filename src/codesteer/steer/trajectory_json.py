@@ -8,7 +8,7 @@ inside the verdict), so runs stored by earlier versions still open.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, fields
+from dataclasses import fields, is_dataclass
 from typing import Any
 
 from codesteer.sandbox.types import Execution
@@ -26,10 +26,25 @@ from codesteer.steer.trajectory import (
 )
 from codesteer.symbench.task import Instance, Verdict
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
-def _plain(value: Any) -> Any:
-    """Records as JSON data (dataclasses via asdict; conversations as their stored names)."""
-    return asdict(value) if value is not None else None
+
+def _data(value: Any) -> Any:
+    """Records as JSON data: what ``dataclasses.asdict`` gives, without its deep copy of every
+    leaf (a trajectory is written once per job, so this is on an evaluation's hot path)."""
+    kind = type(value)
+    if kind in (str, int, float, bool) or value is None:
+        return value
+    names = _FIELDS.get(kind)
+    if names is None and is_dataclass(value):
+        names = _FIELDS[kind] = tuple(f.name for f in fields(value))
+    if names is not None:
+        return {name: _data(getattr(value, name)) for name in names}
+    if isinstance(value, (list, tuple)):
+        return [_data(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _data(item) for key, item in value.items()}
+    return value
 
 
 def to_dict(t: Trajectory) -> dict[str, Any]:
@@ -37,14 +52,14 @@ def to_dict(t: Trajectory) -> dict[str, Any]:
     rounds = []
     for r in t.rounds:
         data = {f.name: getattr(r, f.name) for f in fields(r)}
-        data.update(execution=_plain(r.execution), symbolic=_plain(r.symbolic), self_check=_plain(r.self_check))
+        data.update(execution=_data(r.execution), symbolic=_data(r.symbolic), self_check=_data(r.self_check))
         rounds.append(data)
     return {
         "method": t.method, "question": t.question, "config": t.config.to_dict(), "models": dict(t.models),
-        "steering": _plain(t.steering), "instance": _plain(t.instance),
-        "messages": [{**asdict(m), "conversation": str(m.conversation)} for m in t.messages],
-        "calls": [{**asdict(c), "conversation": str(c.conversation)} for c in t.calls],
-        "rounds": rounds, "final": _plain(t.final), "verdict": _plain(t.verdict),
+        "steering": _data(t.steering), "instance": _data(t.instance),
+        "messages": [{**_data(m), "conversation": str(m.conversation)} for m in t.messages],
+        "calls": [{**_data(c), "conversation": str(c.conversation)} for c in t.calls],
+        "rounds": rounds, "final": _data(t.final), "verdict": _data(t.verdict),
         "accepted_channel": t.accepted_channel, "malformed_steer_outputs": t.malformed_steer_outputs,
         "stop_reason": t.stop_reason, "error": t.error, "judge_error": t.judge_error, "wall_s": t.wall_s,
         "totals": t.totals(), "total_tokens": t.total_tokens,
