@@ -4,8 +4,11 @@ database, a full disk."""
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
+import os
 import sqlite3
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -60,6 +63,36 @@ async def test_a_crashing_judge_is_a_judge_error(instance: Instance) -> None:
         assert not verdict.correct and verdict.reason
     finally:
         pool.close()
+
+
+def die_at_start() -> None:
+    os._exit(3)
+
+
+async def test_a_started_pool_has_every_worker_ready(instance: Instance) -> None:
+    pool = JudgePool(workers=2)
+    try:
+        await pool.start()  # what a solver does when it opens, before the first job
+        executor = pool._pool()
+        assert len(executor._processes) == 2 and all(p.is_alive() for p in executor._processes.values())
+        assert (await pool(instance, "<<<(11-4)*4-4>>>")).correct
+    finally:
+        pool.close()
+
+
+class PoolOfDyingWorkers(JudgePool):
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            context = multiprocessing.get_context("forkserver")
+            self._executor = ProcessPoolExecutor(1, mp_context=context, initializer=die_at_start)
+        return self._executor
+
+
+async def test_a_pool_whose_workers_die_at_start_says_why() -> None:
+    pool = PoolOfDyingWorkers(workers=1)
+    with pytest.raises(RuntimeError, match=r"died while starting.*__main__"):
+        await pool.start()
+    assert pool._executor is None, "the broken pool is dropped, so the next call starts a fresh one"
 
 
 async def test_a_stalling_answer_costs_one_job_not_the_run(spec: EvalSpec, models: dict, tmp_path: Path) -> None:
