@@ -30,7 +30,7 @@ import pytest
 from codesteer.sandbox import SandboxConfig, SandboxPool
 from codesteer.sandbox.child import NAME_READY
 from codesteer.sandbox.isolation import UID_BASE
-from codesteer.sandbox.worker import NAME_SUPERVISOR, NAME_ZYGOTE
+from codesteer.sandbox.worker import NAME_HEAVY_ZYGOTE, NAME_SUPERVISOR, NAME_ZYGOTE
 
 FAST = SandboxConfig(timeout_s=10.0, memory_mb=512)
 STRICT = os.environ.get("CI") == "true" and sys.platform == "linux" and os.geteuid() == 0
@@ -148,7 +148,7 @@ def memory_holders(children: int, mib: int, *, hold_forever: bool) -> str:
     )
 
 
-STANDING = frozenset({NAME_ZYGOTE, NAME_SUPERVISOR, NAME_READY})  # an idle worker's own processes
+STANDING = frozenset({NAME_ZYGOTE, NAME_HEAVY_ZYGOTE, NAME_SUPERVISOR, NAME_READY})  # an idle worker's own processes
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,7 @@ def _describe(pid: int, proc: Proc) -> str:
 
 def stray_processes(ignore: frozenset[int] = frozenset()) -> list[str]:
     """Descendants of this test process other than the processes of idle sandbox workers (the
-    worker, the init of its PID namespace, its zygote, supervisor and the job process ready for
+    worker, the init of its PID namespace, its zygotes, supervisor and the job process ready for
     the next job), plus any process anywhere running under a sandbox job uid; pids in ``ignore``
     (what already ran before the test, e.g. multiprocessing's resource tracker left by an earlier
     test module) are not counted."""

@@ -186,8 +186,9 @@ def test_network_to_localhost_is_blocked(runner: SandboxPool, host: Host) -> Non
     # the guard asserts the listener received nothing, over TCP or UDP
 
 
-def test_daemon_that_outlives_its_parent_is_killed(runner: SandboxPool) -> None:
-    result = runner.run_sync(DAEMON)
+@pytest.mark.parametrize("zygote", ["light", "heavy"])
+def test_daemon_that_outlives_its_parent_is_killed(runner: SandboxPool, zygote: str) -> None:
+    result = runner.run_sync(DAEMON + ("import sympy\n" if zygote == "heavy" else ""))
     assert result.outcome == "ok" and result.stdout == "parent done\n", result
     # the guard asserts that the daemon is gone
 

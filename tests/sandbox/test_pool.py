@@ -81,6 +81,31 @@ def test_jobs_share_no_state(single: SandboxPool) -> None:
     assert first.stdout != "" and not os.path.exists(first.stdout.strip())
 
 
+def test_programs_naming_sympy_start_with_it_and_others_without(single: SandboxPool) -> None:
+    """Where jobs have their own uid, a second zygote with sympy imported serves the programs that
+    name it; the others come from the lighter zygote. Both kinds leave nothing to the next job."""
+    check = "import sys\nprint({} in sys.modules)\n"
+    named = single.run_sync(check.format("'sympy'"))
+    unnamed = single.run_sync(check.format("'sym' + 'py'"))
+    imported = single.run_sync("print(__import__('sym' + 'py').factorint(360))")
+    split = single.isolation.user.startswith("unique uid")  # Confinement.prefork: root on Linux
+    assert (named.stdout, unnamed.stdout) == ("True\n", "False\n" if split else "True\n"), (named, unnamed)
+    assert imported.stdout == "{2: 3, 3: 2, 5: 1}\n", imported
+    leak = single.run_sync("import sympy, sys\nsympy.LEAK = 1\nsys.modules['leak'] = 1\nopen('left', 'w')\n")
+    after = [single.run_sync("import sys, os\nprint('leak' in sys.modules, "
+                             f"hasattr(sys.modules.get({name!r}), 'LEAK'), os.listdir('.'))\n")
+             for name in ("sympy", "numpy")]
+    assert leak.ok and [r.stdout for r in after] == ["False False ['main.py']\n"] * 2, (leak, after)
+
+
+def test_jobs_alternating_between_the_zygotes_keep_one_worker(single: SandboxPool) -> None:
+    for i in range(12):
+        code = "import sympy\nprint(sympy.isprime(97))\n" if i % 2 else "print(97 % 2)\n"
+        result = single.run_sync(code)
+        assert result.stdout == ("True\n" if i % 2 else "1\n"), result
+    assert sum(worker.jobs for worker in single._live) >= 12, "the worker was not replaced"
+
+
 def test_idle_worker_that_dies_is_replaced(single: SandboxPool) -> None:
     (worker,) = single._live
     worker.process.kill()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import select
 import selectors
 import signal
@@ -151,10 +152,11 @@ def _clear_leftovers(plan: Confinement) -> None:
 def _owns_keys(uid: int) -> bool:
     """Whether ``uid`` owns any key (``/proc/key-users``; True when that cannot be read)."""
     try:
-        with open("/proc/key-users") as handle:
-            return any(line.split(":")[0].strip() == str(uid) for line in handle)
+        with open("/proc/key-users", "rb") as handle:
+            listing = handle.read()  # a line per uid that owns keys, machine-wide: hundreds of lines
     except OSError:
         return True
+    return re.search(rb"^ *%d:" % uid, listing, re.MULTILINE) is not None
 
 
 def clear_keyrings(plan: Confinement) -> None:
@@ -286,17 +288,20 @@ class _Run:
                          stdout_truncated=stdout_cut, stderr_truncated=stderr_cut)
 
 
-def run_job(job: dict[str, Any], process: JobProcess, zygote: Zygote, plan: Confinement) -> dict[str, Any]:
-    """Run one job message (``code``, ``stdin``, ``config``) in ``process`` and return the
-    ``Execution`` as a dict, once nothing of the job is left."""
+def run_job(job: dict[str, Any], process: JobProcess, zygote: Zygote, plan: Confinement, *,
+            next_from: Zygote | None) -> dict[str, Any]:
+    """Run one job message (``code``, ``stdin``, ``config``) in ``process`` (from ``zygote``) and
+    return the ``Execution`` as a dict, once nothing of the job is left. ``next_from``: the zygote
+    asked for the next job process, while the job runs where that is safe (``plan.prefork``),
+    else once it is over; ``None``: none is asked for."""
     config = SandboxConfig(**job["config"])
     if plan.cgroups is not None:
         plan.cgroups.limit(process.pid, config.memory_mb)
     start = time.monotonic()
     protocol.send(process.job, job)
     os.close(process.job)
-    if plan.prefork:
-        zygote.request()  # the next job process prepares while this job runs
+    if plan.prefork and next_from is not None:
+        next_from.request()  # the next job process prepares while this job runs
     run = _Run(process, config, plan, zygote, start)
     try:
         run.collect()
@@ -310,6 +315,6 @@ def run_job(job: dict[str, Any], process: JobProcess, zygote: Zygote, plan: Conf
     clear_keyrings(plan)
     if not plan.per_job_namespaces:  # its own tmpfs vanished with its mount namespace otherwise
         remove_tree(process.workdir)
-    if not plan.prefork:
-        zygote.request()
+    if not plan.prefork and next_from is not None:
+        next_from.request()
     return asdict(run.result(oom_kills))

@@ -162,7 +162,7 @@ class SandboxPool:
     """
 
     def __init__(self, size: int | None = None, config: SandboxConfig | None = None, *,
-                 mode: Mode = "pool", python: str | None = None, max_jobs_per_worker: int = 1000,
+                 mode: Mode = "pool", python: str | None = None, max_jobs_per_worker: int = 10_000,
                  disable: Iterable[str] = ()) -> None:
         if mode not in ("pool", "oneshot"):
             raise ValueError(f"unknown sandbox mode {mode!r} (expected 'pool' or 'oneshot')")
