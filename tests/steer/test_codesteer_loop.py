@@ -333,3 +333,27 @@ async def test_an_answer_printed_unwrapped_in_the_tasks_format_is_read(executor,
     task = task_model([code("print('the count is four')")])
     t = await solve(instance, method="all_code_cot", task_model=task, config=quick, executor=executor)
     assert not t.correct and t.final.answer is None and not t.verdict.readable  # prose is not an answer
+
+
+@pytest.mark.parametrize("printed_right", [True, False])
+async def test_channels_are_judged_in_order_until_one_is_accepted(executor, quick, printed_right: bool) -> None:
+    """The printed answer is judged first; the reply's own answer only when the printed one is
+    not accepted (each judgement may be a process away), and the first accepted one is final."""
+    instance = get_task("letters").generate(0)
+    right = get_task("letters").reference_answer(instance).strip("<>")
+    wrong = "Count: 1, Positions: [1]"
+    assert right != wrong
+    printed, written = (right, wrong) if printed_right else (wrong, right)
+    judged: list[str] = []
+
+    async def counting(inst, text):
+        judged.append(text)
+        return await judge_inline(inst, text)
+
+    program = "print(" + repr(f"<<<{printed}>>>") + ")"
+    reply = f"{code(program)}\nSo the answer is <<<{written}>>>."
+    t = await solve(instance, method="all_code_cot", task_model=task_model([reply]), config=quick,
+                    executor=executor, judge=counting)
+    assert t.correct and t.final.answer == right
+    assert t.final.channel == ("executed_output" if printed_right else "reply_text")
+    assert judged == ([f"<<<{right}>>>"] if printed_right else [f"<<<{wrong}>>>", f"<<<{right}>>>"])

@@ -105,22 +105,25 @@ class Scorer:
 
     async def _judge(self, readings: list[Reading], channels: list[tuple[Channel, str | None]]
                      ) -> tuple[Verdict, Reading | None]:
-        """The verdict, and the reading whose answer is final: the accepted one, else the first one
-        the judge read an answer from (``None`` when it read none)."""
+        """The verdict, and the reading whose answer is final: the first accepted one (the channels
+        after it are not judged), else the first one the judge read an answer from (``None`` when
+        it read none)."""
         assert self.instance is not None
-        if readings:
-            judged = [(r, await self._verdict(f"<<<{r.answer}>>>")) for r in readings]
-        else:
-            judged = []
-            for ch, text in channels:
-                if text:
-                    v = await self._verdict(text)
-                    judged.append((Reading(ch, v.answer or "", text, None), v))
+        judged: list[tuple[Reading, Verdict]] = []
+        for reading in readings:
+            verdict = await self._verdict(f"<<<{reading.answer}>>>")
+            if verdict.correct:
+                return verdict, reading
+            judged.append((reading, verdict))
+        for channel, text in channels if not readings else ():
+            if text:
+                verdict = await self._verdict(text)
+                reading = Reading(channel, verdict.answer or "", text, None)
+                if verdict.correct:
+                    return verdict, reading
+                judged.append((reading, verdict))
         if not judged:
             return await self._verdict(""), None
-        accepted = next(((r, v) for r, v in judged if v.correct), None)
-        if accepted:
-            return accepted[1], accepted[0]
         first, verdict = judged[0]
         # nothing accepted: the final answer is what the judge read, if it read an answer at all
         return verdict, (first if readings or (verdict.readable and verdict.answer) else None)
