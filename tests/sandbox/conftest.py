@@ -30,7 +30,7 @@ import pytest
 from codesteer.sandbox import SandboxConfig, SandboxPool
 from codesteer.sandbox.child import NAME_READY
 from codesteer.sandbox.isolation import UID_BASE
-from codesteer.sandbox.worker import NAME_HEAVY_ZYGOTE, NAME_SUPERVISOR, NAME_ZYGOTE
+from codesteer.sandbox.worker import NAME_SUPERVISOR, ZYGOTE_NAMES
 
 FAST = SandboxConfig(timeout_s=10.0, memory_mb=512)
 STRICT = os.environ.get("CI") == "true" and sys.platform == "linux" and os.geteuid() == 0
@@ -148,7 +148,7 @@ def memory_holders(children: int, mib: int, *, hold_forever: bool) -> str:
     )
 
 
-STANDING = frozenset({NAME_ZYGOTE, NAME_HEAVY_ZYGOTE, NAME_SUPERVISOR, NAME_READY})  # an idle worker's own processes
+STANDING = frozenset({*ZYGOTE_NAMES, NAME_SUPERVISOR, NAME_READY})  # an idle worker's own processes
 
 
 @dataclass(frozen=True)

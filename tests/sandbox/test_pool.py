@@ -81,29 +81,36 @@ def test_jobs_share_no_state(single: SandboxPool) -> None:
     assert first.stdout != "" and not os.path.exists(first.stdout.strip())
 
 
-def test_programs_naming_sympy_start_with_it_and_others_without(single: SandboxPool) -> None:
-    """Where jobs have their own uid, a second zygote with sympy imported serves the programs that
-    name it; the others come from the lighter zygote. Both kinds leave nothing to the next job."""
-    check = "import sys\nprint({} in sys.modules)\n"
-    named = single.run_sync(check.format("'sympy'"))
-    unnamed = single.run_sync(check.format("'sym' + 'py'"))
-    imported = single.run_sync("print(__import__('sym' + 'py').factorint(360))")
+@pytest.mark.parametrize(("named", "preloaded"), [("", []), ("numpy", ["numpy"]), ("sympy", ["numpy", "sympy"])])
+def test_a_program_starts_with_the_tiered_modules_it_names(single: SandboxPool, named: str,
+                                                           preloaded: list[str]) -> None:
+    """Where jobs have their own uid, each tier of modules has a zygote of its own, and a program's
+    job process comes from the lightest one with every tiered module it names; elsewhere one
+    zygote has them all. Either way a program may import what it does not name."""
+    check = f"# {named}\nimport sys\nprint([m for m in ('num' + 'py', 'sym' + 'py') if m in sys.modules])\n"
     split = single.isolation.user.startswith("unique uid")  # Confinement.prefork: root on Linux
-    assert (named.stdout, unnamed.stdout) == ("True\n", "False\n" if split else "True\n"), (named, unnamed)
-    assert imported.stdout == "{2: 3, 3: 2, 5: 1}\n", imported
-    leak = single.run_sync("import sympy, sys\nsympy.LEAK = 1\nsys.modules['leak'] = 1\nopen('left', 'w')\n")
-    after = [single.run_sync("import sys, os\nprint('leak' in sys.modules, "
-                             f"hasattr(sys.modules.get({name!r}), 'LEAK'), os.listdir('.'))\n")
-             for name in ("sympy", "numpy")]
-    assert leak.ok and [r.stdout for r in after] == ["False False ['main.py']\n"] * 2, (leak, after)
+    assert single.run_sync(check).stdout == f"{preloaded if split else ['numpy', 'sympy']}\n"
+    imported = single.run_sync("print(__import__('sym' + 'py').factorint(360), __import__('num' + 'py').int64(7))")
+    assert imported.stdout == "{2: 3, 3: 2, 5: 1} 7\n", imported
+
+
+def test_jobs_of_every_tier_leave_nothing_to_the_next(single: SandboxPool) -> None:
+    leaks = [single.run_sync(f"import {module}, sys\n{module}.LEAK = 1\nsys.modules['leak'] = 1\nopen('left', 'w')\n")
+             for module in ("json", "numpy", "sympy")]
+    after = [single.run_sync(f"import {module}, sys, os\nprint('leak' in sys.modules, hasattr({module}, 'LEAK'), "
+                             "os.listdir('.'))\n") for module in ("json", "numpy", "sympy")]
+    assert all(leak.ok for leak in leaks), leaks
+    assert [r.stdout for r in after] == ["False False ['main.py']\n"] * 3, after
 
 
 def test_jobs_alternating_between_the_zygotes_keep_one_worker(single: SandboxPool) -> None:
+    programs = ["print(97 % 2)\n", "import numpy\nprint(int(numpy.int64(97) % 2))\n",
+                "import sympy\nprint(int(sympy.isprime(97)))\n"]
+    jobs_before = sum(worker.jobs for worker in single._live)
     for i in range(12):
-        code = "import sympy\nprint(sympy.isprime(97))\n" if i % 2 else "print(97 % 2)\n"
-        result = single.run_sync(code)
-        assert result.stdout == ("True\n" if i % 2 else "1\n"), result
-    assert sum(worker.jobs for worker in single._live) >= 12, "the worker was not replaced"
+        result = single.run_sync(programs[i % 3])
+        assert result.stdout == "1\n", result
+    assert sum(worker.jobs for worker in single._live) == jobs_before + 12, "the worker was replaced"
 
 
 def test_idle_worker_that_dies_is_replaced(single: SandboxPool) -> None:

@@ -169,7 +169,7 @@ def _prepare(plan: Confinement, base: str) -> tuple[str, list[int], list[int]]:
 def _start(job: dict, plan: Confinement, base: str, workdir: str) -> tuple[str, SandboxConfig, int]:
     """Put the job's program and stdin in place; returns the source, the limits and a stdin fd."""
     config = SandboxConfig(**job["config"])
-    if plan.per_job_namespaces:
+    if plan.per_job_namespaces and config.max_disk_mb != SandboxConfig.max_disk_mb:  # else as prepared
         mounts.mount_scratch(base, config.max_disk_mb, resize=True)
         mounts.mount_scratch(SHARED_MEMORY, config.max_disk_mb, "1777", resize=True)
     main_path = os.path.join(workdir, "main.py")

@@ -288,20 +288,18 @@ class _Run:
                          stdout_truncated=stdout_cut, stderr_truncated=stderr_cut)
 
 
-def run_job(job: dict[str, Any], process: JobProcess, zygote: Zygote, plan: Confinement, *,
-            next_from: Zygote | None) -> dict[str, Any]:
-    """Run one job message (``code``, ``stdin``, ``config``) in ``process`` (from ``zygote``) and
-    return the ``Execution`` as a dict, once nothing of the job is left. ``next_from``: the zygote
-    asked for the next job process, while the job runs where that is safe (``plan.prefork``),
-    else once it is over; ``None``: none is asked for."""
+def run_job(job: dict[str, Any], process: JobProcess, zygote: Zygote, plan: Confinement) -> dict[str, Any]:
+    """Run one job message (``code``, ``stdin``, ``config``) in ``process``, from ``zygote``, and
+    return the ``Execution`` as a dict, once nothing of the job is left. The zygote is asked for
+    its next job process while the job runs where that is safe (``plan.prefork``), else after."""
     config = SandboxConfig(**job["config"])
     if plan.cgroups is not None:
         plan.cgroups.limit(process.pid, config.memory_mb)
     start = time.monotonic()
     protocol.send(process.job, job)
     os.close(process.job)
-    if plan.prefork and next_from is not None:
-        next_from.request()  # the next job process prepares while this job runs
+    if plan.prefork:
+        zygote.request()  # the next job process prepares while this job runs
     run = _Run(process, config, plan, zygote, start)
     try:
         run.collect()
@@ -315,6 +313,6 @@ def run_job(job: dict[str, Any], process: JobProcess, zygote: Zygote, plan: Conf
     clear_keyrings(plan)
     if not plan.per_job_namespaces:  # its own tmpfs vanished with its mount namespace otherwise
         remove_tree(process.workdir)
-    if not plan.prefork and next_from is not None:
-        next_from.request()
+    if not plan.prefork:
+        zygote.request()
     return asdict(run.result(oom_kills))
