@@ -192,7 +192,10 @@ def serve(plan: Confinement, base: str, announce: socket.socket) -> NoReturn:
         workdir, (job_r, out_w, err_w, note_w), handed = _prepare(plan, base)
         usage = resource.getrusage(resource.RUSAGE_SELF)  # not the job's: the supervisor subtracts it
         hello = {"pid": os.getpid(), "workdir": workdir, "cpu": usage.ru_utime + usage.ru_stime}
-        socket.send_fds(announce, [json.dumps(hello).encode()], handed)
+        try:
+            socket.send_fds(announce, [json.dumps(hello).encode()], handed)
+        except (BrokenPipeError, ConnectionResetError):  # the supervisor is gone: the worker is shutting down
+            os._exit(0)
         announce.close()
         for fd in handed:
             os.close(fd)
