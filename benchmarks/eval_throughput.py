@@ -7,7 +7,9 @@ script. Everything else is real: model specs and the HTTP client, the concurrent
 per-endpoint limits, the sandbox (each job runs two programs), the judge and the SQLite store.
 Concurrency 1 is what the original sequential scripts do. Prints, per concurrency, the wall
 time, the speed-up over concurrency 1, the efficiency (speed-up / concurrency; the goal is
->= 0.8 up to 64) and the share of job time spent outside model calls. N defaults to 256, a
+>= 0.8 up to 64), the share of job time spent outside model calls, and the CPU per job that
+each group of processes spent in the jobs phase: this process (driver), the sandbox's workers
+and job processes, the judge pool, the canned server (read from /proc: Linux only). N defaults to 256, a
 multiple of every level: with N = 200 the last of four waves of 64 jobs holds only 8, which
 alone caps the efficiency at 64 to 200/256 = 0.78.
 
@@ -23,13 +25,15 @@ worker each), and prints jobs/s and the scaling efficiency from 1 to 2 workers
 from __future__ import annotations
 
 import argparse
-import json
+import asyncio
+import contextlib
+import os
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from pathlib import Path
 
 CHECK_MARK = "checks whether the proposed answer is correct"
@@ -45,33 +49,25 @@ def reply_for(payload: dict) -> str:
 
 
 def serve(port: int, delay: float) -> None:
-    """The canned server: every chat completion answered after ``delay`` seconds."""
+    """The canned server: every chat completion answered after ``delay`` seconds. It stands in
+    for a model endpoint on another machine, so it is an asyncio server: the CPU it takes from
+    the measured processes is kept small."""
+    from aiohttp import web
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+    async def complete(request: web.Request) -> web.Response:
+        payload = await request.json()
+        await asyncio.sleep(delay)
+        text = reply_for(payload)
+        return web.json_response({
+            "id": "x", "object": "chat.completion", "model": payload["model"],
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": sum(len(m["content"].split()) for m in payload["messages"]),
+                      "completion_tokens": len(text.split())},
+        })
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-        def do_POST(self) -> None:
-            payload = json.loads(self.rfile.read(int(self.headers.get("content-length") or 0)))
-            time.sleep(delay)
-            text = reply_for(payload)
-            body = json.dumps({
-                "id": "x", "object": "chat.completion", "model": payload["model"],
-                "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
-                "usage": {"prompt_tokens": sum(len(m["content"].split()) for m in payload["messages"]),
-                          "completion_tokens": len(text.split())},
-            }).encode()
-            self.send_response(200)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    server.daemon_threads = True
-    server.serve_forever()
+    app = web.Application()
+    app.router.add_post("/v1/chat/completions", complete)
+    web.run_app(app, host="127.0.0.1", port=port, backlog=1024, print=None, access_log=None)
 
 
 def _free_port() -> int:
@@ -91,14 +87,108 @@ def _wait(port: int) -> None:
     raise RuntimeError("the canned server did not start")
 
 
+GROUPS = ("driver", "sandbox", "judges", "server", "other")
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _group(pid: int, cmdline: bytes) -> str:
+    if pid == os.getpid():
+        return "driver"
+    if b"codesteer.sandbox.worker" in cmdline:
+        return "sandbox"
+    if b"multiprocessing" in cmdline:
+        return "judges"
+    return "server" if b"--serve" in cmdline else "other"
+
+
+@dataclass(frozen=True)
+class ProcessCpu:
+    """One process's CPU seconds: its own, and that of the children it has reaped."""
+
+    group: str
+    parent: int
+    own: float
+    reaped: float
+
+
+def cpu_snapshot() -> dict[int, ProcessCpu]:
+    """This process and every descendant (a child is in its parent's group unless its parent is
+    this process)."""
+    stats: dict[int, list[bytes]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError, IndexError), open(f"/proc/{entry}/stat", "rb") as handle:
+                stats[int(entry)] = handle.read().rsplit(b")", 1)[1].split()
+    children: dict[int, list[int]] = {}
+    for pid, fields in stats.items():
+        children.setdefault(int(fields[1]), []).append(pid)
+    me, found = os.getpid(), {}
+    frontier = [(me, "driver")]
+    while frontier:
+        pid, group = frontier.pop()
+        if pid not in stats:
+            continue
+        if pid != me and stats[pid][1] == str(me).encode():
+            with contextlib.suppress(OSError), open(f"/proc/{pid}/cmdline", "rb") as handle:
+                group = _group(pid, handle.read())
+        fields = stats[pid]
+        times = [int(x) / _TICK for x in fields[11:15]]  # utime stime cutime cstime
+        found[pid] = ProcessCpu(group, int(fields[1]), times[0] + times[1], times[2] + times[3])
+        frontier.extend((child, group) for child in children.get(pid, []))
+    return found
+
+
+def cpu_between(first: dict[int, ProcessCpu], last: dict[int, ProcessCpu]) -> dict[str, float]:
+    """CPU seconds per group between two snapshots. A process that ended in between counted its
+    whole life in its parent's reaped time: what it had used before is taken off again, and what
+    this process reaped goes to the group of the children it lost."""
+    me = os.getpid()
+    seconds = dict.fromkeys(GROUPS, 0.0)
+    lost = {f.group for pid, f in first.items() if pid not in last and f.parent == me}
+    for pid, now in last.items():
+        before = first.get(pid, ProcessCpu(now.group, now.parent, 0.0, 0.0))
+        if pid == me:
+            seconds["driver"] += now.own - before.own
+            seconds[lost.pop() if len(lost) == 1 else "other"] += now.reaped - before.reaped
+        else:
+            seconds[now.group] += now.own + now.reaped - before.own - before.reaped
+    for pid, before in first.items():
+        if pid not in last:
+            seconds[before.group] -= before.own + before.reaped
+    return seconds
+
+
+class CpuWindow:
+    """The runner's progress hook: CPU by group from the start of the jobs phase to its last job."""
+
+    def __init__(self) -> None:
+        self.first: dict[int, ProcessCpu] = {}
+        self.last: dict[int, ProcessCpu] = {}
+        self.left = 0
+
+    def start(self, total: int, done: int, correct: int, notices: object) -> None:
+        self.first, self.left = cpu_snapshot(), total - done
+
+    def advance(self, result: object) -> None:
+        self.left -= 1
+        if self.left == 0:
+            self.last = cpu_snapshot()
+
+    def per_job_ms(self, jobs: int) -> dict[str, float]:
+        if not self.last:  # no job ran (an earlier run had stored them all)
+            return dict.fromkeys(GROUPS, 0.0)
+        return {g: 1000 * s / max(1, jobs) for g, s in cpu_between(self.first, self.last).items()}
+
+
 def measure(url: str, n: int, concurrency: int, root: Path, backend: object = None, label: str = "") -> dict[str, float]:
     from codesteer.eval import EvalSpec, RunStore, run_eval
 
     spec = EvalSpec(methods="codesteer", task_models=f"openai:task@{url}", steer_model=f"openai:steer@{url}",
                     tasks="game24", n=n, seed=concurrency)
     out = root / f"c{concurrency}{label}"
+    window = CpuWindow()
     start = time.perf_counter()
-    summary = run_eval(spec, out, concurrency=concurrency, cache=False, backend=backend)
+    summary = run_eval(spec, out, concurrency=concurrency, cache=False, backend=backend, progress=window)
     total = time.perf_counter() - start
     with RunStore(out) as store:
         rows = store.jobs()
@@ -107,7 +197,7 @@ def measure(url: str, n: int, concurrency: int, root: Path, backend: object = No
     wall = run.finished_at - run.started_at  # the jobs phase: after planning the instances
     return {"wall_s": wall, "setup_s": total - wall, "jobs": summary.done_now, "errors": summary.errors,
             "outside_share": (job_s - sum(r.model_s for r in rows)) / job_s if job_s else 0.0,
-            "calls": sum(r.calls for r in rows)}
+            "calls": sum(r.calls for r in rows), "cpu_ms": window.per_job_ms(summary.done_now)}
 
 
 def _local_table(results: dict[int, dict[str, float]], levels: list[int], n: int, delay: float) -> None:
@@ -116,12 +206,19 @@ def _local_table(results: dict[int, dict[str, float]], levels: list[int], n: int
     print(f"{n} CodeSteer jobs, server delay {delay * 1000:.0f} ms, "
           f"{first['calls'] / max(1, first['jobs']):.1f} model calls and 2 sandbox runs per job; "
           f"wall = the jobs phase (planning the instances took {first['setup_s']:.1f} s more per run)")
-    print(f"{'concurrency':>11} {'wall s':>8} {'jobs/s':>7} {'speed-up':>9} {'efficiency':>10} {'outside model calls':>20}")
+    cpu_head = " ".join(f"{g:>7}" for g in GROUPS)
+    print(f"{'':>56} {'CPU ms per job in the jobs phase':>39}")
+    print(f"{'concurrency':>11} {'wall s':>8} {'jobs/s':>7} {'speed-up':>9} {'efficiency':>10} {'outside':>7} "
+          f"{cpu_head} {'all':>7}")
     for c, r in results.items():
         speedup = base / r["wall_s"]
+        cpu = r["cpu_ms"]
         print(f"{c:>11} {r['wall_s']:>8.2f} {r['jobs'] / r['wall_s']:>7.2f} {speedup:>9.2f} "
-              f"{speedup / c * levels[0]:>10.2f} {100 * r['outside_share']:>19.1f}%"
+              f"{speedup / c * levels[0]:>10.2f} {100 * r['outside_share']:>6.1f}% "
+              + " ".join(f"{cpu[g]:>7.1f}" for g in GROUPS) + f" {sum(cpu.values()):>7.1f}"
               + (f"  ({r['errors']} errors)" if r["errors"] else ""))
+    print("outside: the share of job time spent outside model calls; CPU: of this process (driver), the "
+          "sandbox's workers and job processes, the judge pool, the canned server")
 
 
 def _ray_table(url: str, n: int, concurrency: int, delay: float, root: Path) -> None:
