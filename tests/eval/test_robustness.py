@@ -7,6 +7,8 @@ import asyncio
 import multiprocessing
 import os
 import sqlite3
+import subprocess
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -78,6 +80,31 @@ async def test_a_started_pool_has_every_worker_ready(instance: Instance) -> None
         assert (await pool(instance, "<<<(11-4)*4-4>>>")).correct
     finally:
         pool.close()
+
+
+PRELOAD_PROBE = """
+import asyncio
+from codesteer.eval.judging import JudgePool
+
+async def main():
+    pool = JudgePool(workers=1)
+    await pool.start()
+    probe = pool._pool().submit(eval, "'codesteer.eval.judge_preload' in __import__('sys').modules")
+    print(probe.result(timeout=120))
+    pool.close()
+
+if __name__ == "__main__":
+    asyncio.run(main())
+"""
+
+
+def test_judge_workers_fork_from_a_server_that_imported_every_task(tmp_path: Path) -> None:
+    """In a process whose forkserver the judge pool starts, workers are forks of a server that
+    has imported every task (nothing in a worker imports the preload module itself)."""
+    script = tmp_path / "probe.py"
+    script.write_text(PRELOAD_PROBE)
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and done.stdout == "True\n", done.stderr[-2000:]
 
 
 class PoolOfDyingWorkers(JudgePool):

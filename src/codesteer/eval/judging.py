@@ -26,6 +26,8 @@ from codesteer.symbench.task import Instance, Verdict
 DEADLINE_S = 30.0
 #: Address space of a judge worker: a judge that needs more has met an answer built to explode.
 MEMORY_LIMIT_BYTES = 2 << 30
+#: Imported by the forkserver the workers fork from.
+PRELOAD_MODULE = "codesteer.eval.judge_preload"
 
 Outcome = tuple[bool, Verdict | str]
 
@@ -50,7 +52,7 @@ def _prepare_worker() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
     from codesteer.symbench.registry import all_tasks
 
-    all_tasks()  # import every task once per worker, not at the first judgement
+    all_tasks()  # every task, before the first judgement (done already where the forkserver preloaded them)
 
 
 class JudgePool:
@@ -67,6 +69,10 @@ class JudgePool:
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
             context = multiprocessing.get_context("forkserver")
+            # Workers fork from a server that has imported every task: a fresh pool starts in
+            # milliseconds. Applies where this process starts its forkserver (once per process);
+            # a worker imports the tasks itself otherwise.
+            context.set_forkserver_preload([PRELOAD_MODULE])
             self._executor = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_prepare_worker)
         return self._executor
 
