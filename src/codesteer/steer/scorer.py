@@ -109,19 +109,16 @@ class Scorer:
         after it are not judged), else the first one the judge read an answer from (``None`` when
         it read none)."""
         assert self.instance is not None
+        # each reading's answer, or (when nothing was read) each channel's raw text
+        candidates = ([(f"<<<{r.answer}>>>", r.channel, r) for r in readings] if readings
+                      else [(text, channel, None) for channel, text in channels if text])
         judged: list[tuple[Reading, Verdict]] = []
-        for reading in readings:
-            verdict = await self._verdict(f"<<<{reading.answer}>>>")
+        for text, channel, read in candidates:
+            verdict = await self._verdict(text)
+            reading = read or Reading(channel, verdict.answer or "", text, None)
             if verdict.correct:
                 return verdict, reading
             judged.append((reading, verdict))
-        for channel, text in channels if not readings else ():
-            if text:
-                verdict = await self._verdict(text)
-                reading = Reading(channel, verdict.answer or "", text, None)
-                if verdict.correct:
-                    return verdict, reading
-                judged.append((reading, verdict))
         if not judged:
             return await self._verdict(""), None
         first, verdict = judged[0]
