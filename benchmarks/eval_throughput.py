@@ -91,9 +91,8 @@ GROUPS = ("driver", "sandbox", "judges", "server", "other")
 _TICK = os.sysconf("SC_CLK_TCK")
 
 
-def _group(pid: int, cmdline: bytes) -> str:
-    if pid == os.getpid():
-        return "driver"
+def _group(cmdline: bytes) -> str:
+    """The group of a child of this process (its descendants stay in it)."""
     if b"codesteer.sandbox.worker" in cmdline:
         return "sandbox"
     if b"multiprocessing" in cmdline:
@@ -130,7 +129,7 @@ def cpu_snapshot() -> dict[int, ProcessCpu]:
             continue
         if pid != me and stats[pid][1] == str(me).encode():
             with contextlib.suppress(OSError), open(f"/proc/{pid}/cmdline", "rb") as handle:
-                group = _group(pid, handle.read())
+                group = _group(handle.read())
         fields = stats[pid]
         times = [int(x) / _TICK for x in fields[11:15]]  # utime stime cutime cstime
         found[pid] = ProcessCpu(group, int(fields[1]), times[0] + times[1], times[2] + times[3])
