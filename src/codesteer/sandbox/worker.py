@@ -107,11 +107,11 @@ def _reaped() -> list[tuple[int, int, float]]:
     return ended
 
 
-def _zygote(supervisor: int, requests: int, statuses: int, announce: socket.socket,
+def _zygote(supervisor: int | None, requests: int, statuses: int, announce: socket.socket,
             plan: child.Confinement, base: str, forked: set[int], name: str = NAME_ZYGOTE) -> None:
     """Fork a pristine job process per request byte; reap every child (the namespace's init reaps
     orphans too); relay job processes' ends. ``forked``: the job processes still alive. Returns
-    when the supervisor is gone (or, for a zygote that is not its parent, has closed its requests)."""
+    when the supervisor (``None``: not this zygote's child) is gone or has closed its requests."""
     linux.set_process_name(name)
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
@@ -235,7 +235,7 @@ def _serve_tier(ends: ZygoteEnds, plan: child.Confinement, base: str, name: str)
     ends them. Leftovers of its jobs are the init's to reap (orphans in a PID namespace go to it)."""
     forked: set[int] = set()
     with contextlib.suppress(BrokenPipeError):
-        _zygote(0, *ends, plan, base, forked, name)
+        _zygote(None, *ends, plan, base, forked, name)
     for pid in forked:
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
