@@ -3,8 +3,8 @@
 Talks the ``/chat/completions`` protocol over aiohttp directly, so that every failure (a wrong
 key, a server that is down, a slow one, garbage instead of JSON) ends in one clear
 :mod:`codesteer.llm.errors` error instead of a library traceback. aiohttp, because an evaluation
-keeps dozens of calls in flight from one process: its client costs about a quarter of the CPU per
-call that httpx's does (``benchmarks/eval_throughput.py``, docs/evaluation.md).
+keeps dozens of calls in flight from one process, and with it the driver's CPU per job halved
+against httpx's (``benchmarks/eval_throughput.py``, docs/evaluation.md).
 """
 
 from __future__ import annotations
