@@ -99,13 +99,18 @@ def _user_keyring_of(uid: int) -> bytes | None:
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="a separate job uid (whose keyrings the host inspects) needs root")
 @pytest.mark.skipif(KEYCTL_NR is None, reason="keyring system-call numbers unknown for this architecture")
-def test_a_job_uid_keyring_carries_nothing_to_the_next_job_nor_past_the_pool() -> None:
-    with SandboxPool(size=1, config=FAST) as own:
+@pytest.mark.parametrize("disable", [(), ("seccomp",)], ids=["keyring-calls-refused", "keyrings-emptied"])
+def test_a_job_uid_keyring_carries_nothing_to_the_next_job_nor_past_the_pool(disable: tuple[str, ...]) -> None:
+    """Under the job filter a job cannot make a key at all; without it (``seccomp`` disabled) it
+    can, and the worker empties the job uid's keyrings before the next job."""
+    with SandboxPool(size=1, config=FAST, disable=disable) as own:
         (worker,) = own._live
         first = own.run_sync(keyring_program(KEY_SPEC_USER_KEYRING, b"codesteer-carry",
                                              add=(b"codesteer-carry", b"from job A")))
         second = own.run_sync(keyring_program(KEY_SPEC_USER_KEYRING, b"codesteer-carry"))
-    assert first.stdout == "read None\nadded True\n", first.stderr
+        refused = "keyring system calls refused" in own.isolation.keyrings
+    assert refused == (not disable)
+    assert first.stdout == f"read None\nadded {not refused}\n", first.stderr
     assert second.stdout == "read None\n", "the next job read the previous job's key"
     assert worker.job_uid is not None
     assert _user_keyring_of(worker.job_uid) is None, "the job's key outlived the pool"

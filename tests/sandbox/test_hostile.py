@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ctypes
+import errno
 import os
 import subprocess
 import sys
@@ -15,9 +16,11 @@ import pytest
 from codesteer.sandbox import SandboxPool
 
 from .conftest import (
+    ADD_KEY_NR,
     DAEMON,
     FAST,
     KEY_SPEC_SESSION_KEYRING,
+    KEY_SPEC_USER_KEYRING,
     KEYCTL_INVALIDATE,
     KEYCTL_JOIN_SESSION_KEYRING,
     KEYCTL_NR,
@@ -325,6 +328,20 @@ def test_the_host_session_keyring_is_out_of_reach(host_session_keyring: bytes) -
     assert result.ok, result.stderr
     assert result.stdout.startswith("read None\n"), "the job read the host's session keyring"
     assert written is None, "the job wrote into the host's session keyring"
+
+
+def test_keyring_calls_are_refused(runner: SandboxPool) -> None:
+    if KEYCTL_NR is None or not in_force("keyring system calls refused" in runner.isolation.keyrings,
+                                         "refusing keyring calls"):
+        pytest.skip("documented fallback on this machine: a fresh session keyring per job, the uid's emptied")
+    code = (f"import ctypes\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+            f"for name, number, args in (('add_key', {ADD_KEY_NR}, (b'user', b'k', b'v', 1, {KEY_SPEC_USER_KEYRING})),\n"
+            f"                           ('keyctl', {KEYCTL_NR}, ({KEYCTL_JOIN_SESSION_KEYRING}, None))):\n"
+            "    result = libc.syscall(number, *args)\n"
+            "    print(name, result, ctypes.get_errno())\n")
+    result = runner.run_sync(code)
+    assert result.ok, result.stderr
+    assert result.stdout == f"add_key -1 {errno.EACCES}\nkeyctl -1 {errno.EACCES}\n", result.stdout
 
 
 def test_of_a_project_folder_only_the_interpreter_is_visible(tmp_path: Path) -> None:

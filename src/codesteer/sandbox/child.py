@@ -50,9 +50,10 @@ class Confinement:
     network: bool  # the job may use the network (no Landlock TCP rules)
     pid_namespace: bool  # the worker is the init of a PID namespace
     per_job_namespaces: bool  # each job gets mount + IPC namespaces, tmpfs job directory and /dev/shm
-    unix_socket_filter: bool  # seccomp refuses socket(AF_UNIX) (Landlock cannot restrict them here)
-    session_keyring: bool  # each job joins a fresh anonymous session keyring
-    clear_user_keyrings: bool  # the job uid's own keyrings are emptied around every job
+    job_filter: bool  # a seccomp filter refuses keyring calls and io_uring (``linux.install_job_filter``)
+    unix_socket_filter: bool  # that filter also refuses socket(AF_UNIX) (Landlock cannot restrict them here)
+    session_keyring: bool  # each job joins a fresh anonymous session keyring (where keyring calls are allowed)
+    clear_user_keyrings: bool  # the job uid's own keyrings are emptied: at the start, and around every job without the filter
     cgroups: JobCgroups | None  # a memory cgroup per job; None: the supervisor polls memory use
 
     @property
@@ -92,8 +93,8 @@ def _confine(config: SandboxConfig, plan: Confinement, workdir: str, fds: tuple[
     if plan.landlock_abi:
         writable = [workdir, SHARED_MEMORY] if plan.per_job_namespaces else [workdir]
         linux.landlock_confine(plan.landlock_abi, writable, ["/dev/null"], deny_tcp=not plan.network)
-    if plan.unix_socket_filter:
-        linux.deny_unix_sockets()
+    if plan.job_filter:
+        linux.install_job_filter(plan.unix_socket_filter)
     _set_limits(config)
     if plan.job_uid is not None:
         os.setgroups([])

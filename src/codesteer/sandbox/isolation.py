@@ -4,7 +4,7 @@ A worker leaves the host's session keyring, enters new mount, IPC and network na
 an unprivileged user namespace when not root), hides the host's private directories except the
 interpreter, makes a memory cgroup for its jobs, and becomes the init of a new PID namespace. It
 then finds what each job process can use: per-job mount and IPC namespaces, Landlock, a seccomp
-filter for Unix sockets, keyrings. Each step that is unavailable (or disabled for testing) falls
+filter (keyring calls; Unix sockets where Landlock cannot restrict them), keyrings. Each step that is unavailable (or disabled for testing) falls
 back and adds a warning.
 """
 
@@ -77,9 +77,10 @@ def _enter_namespaces(network: bool, disabled: frozenset[str], warnings: list[st
     return "empty network namespace", not root, True
 
 
-def _keyrings(root: bool, userns: bool, warnings: list[str]) -> tuple[str, bool, bool]:
-    """Leave the host's session keyring; returns the description and whether jobs get a fresh
-    session keyring and their uid's own keyrings are emptied."""
+def _keyrings(root: bool, userns: bool, job_filter: bool, warnings: list[str]) -> tuple[str, bool, bool]:
+    """Leave the host's session keyring; returns the description, whether each job gets a fresh
+    session keyring, and whether the job uid's own keyrings can be emptied (when the worker starts,
+    and around every job where the job filter does not refuse keyring calls)."""
     if not linux.keyrings_supported():
         warnings.append("keyrings are not isolated on this architecture: jobs keep the host's session keyring")
         return "not isolated", False, False
@@ -87,6 +88,9 @@ def _keyrings(root: bool, userns: bool, warnings: list[str]) -> tuple[str, bool,
         linux.join_new_session_keyring()
     except OSError as exc:  # refused to the worker, so to its jobs as well
         return f"unavailable to the worker and its jobs ({exc.strerror})", False, False
+    if job_filter:
+        return ("keyring system calls refused (seccomp filter): a job reaches no keyring and makes no key"
+                + ("; the job uid's own keyrings emptied when the worker starts" if root or userns else "")), False, root or userns
     described = "a fresh anonymous session keyring per job (the host's is out of reach)"
     if root or userns:
         return described + "; the job uid's user, user-session and persistent keyrings emptied around every job", True, True
@@ -94,12 +98,12 @@ def _keyrings(root: bool, userns: bool, warnings: list[str]) -> tuple[str, bool,
     return described, True, False
 
 
-def _unix_sockets(abi: int, disabled: frozenset[str], warnings: list[str]) -> tuple[str, bool]:
-    """How jobs are kept from the host's filesystem Unix sockets; and whether the seccomp filter
-    is needed for that."""
+def _unix_sockets(abi: int, job_filter: bool, warnings: list[str]) -> tuple[str, bool]:
+    """How jobs are kept from the host's filesystem Unix sockets; and whether the job filter
+    refuses them."""
     if abi >= linux.LANDLOCK_UNIX_SOCKETS_ABI:
         return f"Landlock ABI {abi}: sockets made outside the job cannot be connected or sent to", False
-    if "seccomp" not in disabled and linux.seccomp_supported():
+    if job_filter:
         return ("seccomp filter (Landlock ABI < 9 cannot restrict them): socket(AF_UNIX) refused, socketpair() "
                 "for stream pairs only, io_uring refused"), True
     warnings.append("jobs can connect to the host's filesystem Unix sockets (no Landlock ABI 9, no seccomp filter)")
@@ -160,7 +164,8 @@ def establish(network: bool, disabled: frozenset[str], channels: tuple[int, ...]
     warnings: list[str] = []
     root = os.geteuid() == 0
     net, userns, private_mounts = _enter_namespaces(network, disabled, warnings)
-    keyrings, session_keyring, clear_user_keyrings = _keyrings(root, userns, warnings)
+    job_filter = "seccomp" not in disabled and linux.seccomp_supported()
+    keyrings, session_keyring, clear_user_keyrings = _keyrings(root, userns, job_filter, warnings)
     abi = 0 if "landlock" in disabled else linux.landlock_abi()
     if abi:
         filesystem = f"Landlock ABI {abi}: writes only inside the job's working directory"
@@ -179,7 +184,7 @@ def establish(network: bool, disabled: frozenset[str], channels: tuple[int, ...]
         net += " + Landlock TCP bind/connect denied"
     elif not network and net.startswith("not isolated"):
         warnings.append("no mechanism blocks network access")
-    unix_sockets, unix_socket_filter = _unix_sockets(abi, disabled, warnings)
+    unix_sockets, unix_socket_filter = _unix_sockets(abi, job_filter, warnings)
     memory, cgroups = _memory(disabled, warnings)
     user, host_files, job_uid = _uid(root, userns, private_mounts, base, warnings)
     signals = "Landlock signal scope" if abi >= 6 else "uid separation" if job_uid is not None else "none"
@@ -202,7 +207,7 @@ def establish(network: bool, disabled: frozenset[str], channels: tuple[int, ...]
         warnings.append("PID namespaces unavailable or disabled: leftover processes are found through the "
                         "subreaper" + (" and the job's uid" if root else ""))
     plan = Confinement(job_uid=job_uid, drop_caps=userns, landlock_abi=abi, network=network, pid_namespace=pidns,
-                       per_job_namespaces=private_mounts, unix_socket_filter=unix_socket_filter,
+                       per_job_namespaces=private_mounts, job_filter=job_filter, unix_socket_filter=unix_socket_filter,
                        session_keyring=session_keyring, clear_user_keyrings=clear_user_keyrings, cgroups=cgroups)
     report = IsolationReport(user=user, network=net, unix_sockets=unix_sockets, filesystem=filesystem,
                              host_files=host_files, process_tree=tree, signals=signals, ipc=ipc, keyrings=keyrings,

@@ -25,6 +25,7 @@ from codesteer.sandbox import linux, protocol
 from codesteer.sandbox.child import HANDED_FDS, MEMORY_NOTE, Confinement
 from codesteer.sandbox.cleanup import remove_tree
 from codesteer.sandbox.memory import POLL_S, private_mb
+from codesteer.sandbox.procfs import descendants, processes_of
 from codesteer.sandbox.types import Execution, Outcome, SandboxConfig
 
 _GRACE_S = 2.0
@@ -92,37 +93,12 @@ def as_uid(uid: int | None) -> Iterator[None]:
         os.setresuid(0, 0, 0)
 
 
-def _descendants(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", "rb") as handle:
-                    ppid = int(handle.read().rsplit(b")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            children.setdefault(ppid, []).append(int(entry))
-    found, frontier = [], [root]
-    while frontier:
-        frontier = [child for parent in frontier for child in children.get(parent, [])]
-        found.extend(frontier)
-    return found
-
-
-def _owner(pid: str) -> int | None:
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            return int(next(line for line in status if line.startswith("Uid:")).split()[1])
-    except (OSError, StopIteration, ValueError):
-        return None
-
-
 def job_pids(plan: Confinement) -> list[int]:
     """The running job's processes: those of its uid, else every descendant of the zygote (our
     parent) other than this supervisor."""
     if plan.job_uid is not None:
-        return [int(pid) for pid in os.listdir("/proc") if pid.isdigit() and _owner(pid) == plan.job_uid]
-    return [pid for pid in _descendants(os.getppid()) if pid != os.getpid()]
+        return processes_of(plan.job_uid)
+    return [pid for pid in descendants(os.getppid()) if pid != os.getpid()]
 
 
 def _kill_sweep(plan: Confinement) -> bool:
@@ -161,7 +137,9 @@ def _owns_keys(uid: int) -> bool:
 
 def clear_keyrings(plan: Confinement) -> None:
     """Empty the keyrings that outlive a job's processes: those of the job uid (only where it
-    owns keys: looking a user keyring up creates it, and it stays in the kernel for good)."""
+    owns keys: looking a user keyring up creates it, and it stays in the kernel for good). The
+    supervisor does so when it starts, and after every job unless the job filter refuses keyring
+    calls (then a job cannot have made a key)."""
     if plan.clear_user_keyrings and _owns_keys(os.getuid() if plan.job_uid is None else plan.job_uid):
         with as_uid(plan.job_uid):
             linux.clear_own_user_keyrings()
@@ -310,7 +288,8 @@ def run_job(job: dict[str, Any], process: JobProcess, zygote: Zygote, plan: Conf
     if plan.cgroups is not None:
         oom_kills = plan.cgroups.oom_kills(process.pid)
         plan.cgroups.remove(process.pid)
-    clear_keyrings(plan)
+    if not plan.job_filter:
+        clear_keyrings(plan)
     if not plan.per_job_namespaces:  # its own tmpfs vanished with its mount namespace otherwise
         remove_tree(process.workdir)
     if not plan.prefork:

@@ -238,11 +238,16 @@ def clear_own_user_keyrings() -> None:
     _keyctl(_KEYCTL_UNLINK, persistent, _KEY_SPEC_SESSION_KEYRING)
 
 
-# A seccomp filter for kernels whose Landlock cannot restrict pathname Unix sockets (ABI < 9):
-# socket(AF_UNIX, ...) is refused, so no path socket can be connected or sent to; socketpair() is
-# allowed for stream pairs (asyncio, multiprocessing) whose peers are fixed; io_uring is refused
-# because its operations would bypass the filter; foreign system-call ABIs are refused entirely.
+# The seccomp filter every job runs under (where the architecture's system-call numbers are known).
+# It refuses the kernel keyring calls (add_key, request_key, keyctl): keyrings are not namespaced,
+# and a uid's own keyrings outlive its processes, so a job that could make keys could leave them to
+# the next job of its uid (container runtimes' default profiles refuse these calls for the same
+# reason). Where Landlock cannot restrict pathname Unix sockets (ABI < 9) it also refuses
+# socket(AF_UNIX, ...), so no path socket can be connected or sent to, and allows socketpair() for
+# stream pairs only (asyncio, multiprocessing), whose peers are fixed. io_uring is refused because
+# its operations would bypass the filter; foreign system-call ABIs are refused entirely.
 _AUDIT_ARCH = {"x86_64": (0xC000003E, 41, 53), "aarch64": (0xC00000B7, 198, 199)}
+_KEYRING_CALLS = {"x86_64": (248, 249, 250), "aarch64": (217, 218, 219)}  # add_key, request_key, keyctl
 _X32_SYSCALL_BIT = 0x40000000
 _SYS_IO_URING_FIRST, _SYS_IO_URING_END = 425, 428
 _SECCOMP_RET_ALLOW = 0x7FFF0000
@@ -262,24 +267,28 @@ class _SockFprog(ctypes.Structure):
 
 
 def seccomp_supported() -> bool:
-    """Whether ``deny_unix_sockets`` knows this machine's system-call numbers (and, if so, its
-    filter assembled ahead of time)."""
-    return platform.machine() in _AUDIT_ARCH and _unix_socket_program() is not None
+    """Whether ``install_job_filter`` knows this machine's system-call numbers (and, if so, both
+    variants of its filter assembled ahead of time)."""
+    return platform.machine() in _AUDIT_ARCH and all(_job_program(unix) is not None for unix in (False, True))
 
 
-def _unix_socket_filter() -> list[tuple[int, int, str | int, str | int]]:
+def _job_filter(unix_sockets: bool) -> list[tuple[int | str, int, str | int, str | int]]:
     """The BPF program as (code, k, jump-if-true, jump-if-false); jumps name labels (``"@name"``
     lines) or are 0 (next instruction)."""
     arch, sys_socket, sys_socketpair = _AUDIT_ARCH[platform.machine()]
     foreign = [(_JGE, _X32_SYSCALL_BIT, "deny", 0)] if platform.machine() == "x86_64" else []
-    return [
-        (_LD_W_ABS, _ARCH, 0, 0), (_JEQ, arch, 0, "deny"),
-        (_LD_W_ABS, _NR, 0, 0), *foreign,
-        (_JEQ, sys_socket, "socket", 0), (_JEQ, sys_socketpair, "socketpair", 0),
-        (_JGE, _SYS_IO_URING_FIRST, 0, "allow"), (_JGE, _SYS_IO_URING_END, "allow", "deny"),
+    keyrings = [(_JEQ, number, "deny", 0) for number in _KEYRING_CALLS[platform.machine()]]
+    sockets = [(_JEQ, sys_socket, "socket", 0), (_JEQ, sys_socketpair, "socketpair", 0)] if unix_sockets else []
+    socket_rules = [
         ("@socket", 0, 0, 0), (_LD_W_ABS, _ARG0, 0, 0), (_JEQ, socket.AF_UNIX, "deny", "allow"),
         ("@socketpair", 0, 0, 0), (_LD_W_ABS, _ARG0, 0, 0), (_JEQ, socket.AF_UNIX, 0, "allow"),
         (_LD_W_ABS, _ARG1, 0, 0), (_AND, 0xF, 0, 0), (_JEQ, socket.SOCK_STREAM, "allow", "deny"),
+    ] if unix_sockets else []
+    return [
+        (_LD_W_ABS, _ARCH, 0, 0), (_JEQ, arch, 0, "deny"),
+        (_LD_W_ABS, _NR, 0, 0), *foreign, *keyrings, *sockets,
+        (_JGE, _SYS_IO_URING_FIRST, 0, "allow"), (_JGE, _SYS_IO_URING_END, "allow", "deny"),
+        *socket_rules,
         ("@allow", 0, 0, 0), (_RET, _SECCOMP_RET_ALLOW, 0, 0),
         ("@deny", 0, 0, 0), (_RET, _SECCOMP_RET_ERRNO | errno.EACCES, 0, 0),
     ]
@@ -301,18 +310,18 @@ def _assemble(program: list[tuple[int | str, int, str | int, str | int]]) -> lis
 
 
 @functools.cache
-def _unix_socket_program() -> _SockFprog:
-    """The assembled filter; built once in the worker (``seccomp_supported``), so that job
-    processes only install it."""
-    instructions = _assemble(_unix_socket_filter())
+def _job_program(unix_sockets: bool) -> _SockFprog:
+    """The assembled filter; built in the worker (``seccomp_supported``), so that job processes
+    only install it."""
+    instructions = _assemble(_job_filter(unix_sockets))
     return _SockFprog(len(instructions), (_SockFilter * len(instructions))(*instructions))
 
 
-def deny_unix_sockets() -> None:
+def install_job_filter(unix_sockets: bool) -> None:
     """Install the seccomp filter described above on the calling process (inherited by its
-    children, irrevocable). Requires ``no_new_privs``."""
+    children, irrevocable); ``unix_sockets``: also refuse Unix sockets. Requires ``no_new_privs``."""
     if not seccomp_supported():
         raise OSError(errno.ENOSYS, f"seccomp filter: unsupported architecture {platform.machine()}")
-    program = _unix_socket_program()
+    program = _job_program(unix_sockets)
     _check(_libc.prctl(ctypes.c_int(_PR_SET_SECCOMP), ctypes.c_ulong(_SECCOMP_MODE_FILTER),
                        ctypes.c_void_p(ctypes.addressof(program)), ctypes.c_ulong(0), ctypes.c_ulong(0)))

@@ -29,6 +29,7 @@ from codesteer.sandbox.child import SAFE_PATH, THREAD_ENV
 from codesteer.sandbox.cleanup import remove_tree
 from codesteer.sandbox.isolation import MECHANISMS
 from codesteer.sandbox.memory import remove_parent
+from codesteer.sandbox.procfs import processes_of
 from codesteer.sandbox.types import Execution, IsolationReport, SandboxConfig
 
 log = logging.getLogger("codesteer.sandbox")
@@ -42,22 +43,15 @@ HOST_GRACE_S = 10.0
 _warned: set[str] = set()
 
 
-def _real_uid(pid: str) -> int:
-    with open(f"/proc/{pid}/status") as status:
-        return int(next(line for line in status if line.startswith("Uid:")).split()[1])
-
-
 def kill_uid(uid: int) -> None:
     """Kill every process whose owner is ``uid`` (a job uid; needs root)."""
     for _ in range(5):
-        found = False
-        for entry in os.listdir("/proc"):
-            with contextlib.suppress(OSError, StopIteration):
-                if entry.isdigit() and _real_uid(entry) == uid:
-                    found = True
-                    os.kill(int(entry), signal.SIGKILL)
+        found = processes_of(uid)
         if not found:
             return
+        for pid in found:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
         time.sleep(0.01)
 
 
