@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -48,26 +49,62 @@ def reply_for(payload: dict) -> str:
     return CHECK_REPLY if CHECK_MARK in first else TASK_REPLY
 
 
+def completion(payload: dict) -> bytes:
+    """The chat completion the canned server answers ``payload`` with (a JSON body)."""
+    text = reply_for(payload)
+    return json.dumps({
+        "id": "x", "object": "chat.completion", "model": payload["model"],
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": sum(len(m["content"].split()) for m in payload["messages"]),
+                  "completion_tokens": len(text.split())},
+    }).encode()
+
+
+class _CannedHttp(asyncio.Protocol):
+    """One keep-alive HTTP/1.1 connection of the canned server: each request (a chat completion
+    POST) is answered ``delay`` seconds after it arrived, in order."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay, self.buffer = delay, b""
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while (end := self.buffer.find(b"\r\n\r\n")) >= 0:
+            head = self.buffer[:end].lower()
+            at = head.find(b"content-length:")
+            length = int(head[at + 15:].split(b"\r\n", 1)[0]) if at >= 0 else 0
+            if len(self.buffer) < end + 4 + length:
+                return
+            body, self.buffer = self.buffer[end + 4:end + 4 + length], self.buffer[end + 4 + length:]
+            answer = completion(json.loads(body))
+            response = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(answer)
+                        + answer)
+            asyncio.get_running_loop().call_later(self.delay, self._send, response)
+
+    def _send(self, response: bytes) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.write(response)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.transport = None
+
+
 def serve(port: int, delay: float) -> None:
     """The canned server: every chat completion answered after ``delay`` seconds. It stands in
-    for a model endpoint on another machine, so it is an asyncio server: the CPU it takes from
-    the measured processes is kept small."""
-    from aiohttp import web
+    for a model endpoint on another machine, so it is a bare asyncio protocol (keep-alive
+    HTTP/1.1, no framework): the CPU it takes from the measured processes is kept small."""
 
-    async def complete(request: web.Request) -> web.Response:
-        payload = await request.json()
-        await asyncio.sleep(delay)
-        text = reply_for(payload)
-        return web.json_response({
-            "id": "x", "object": "chat.completion", "model": payload["model"],
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": sum(len(m["content"].split()) for m in payload["messages"]),
-                      "completion_tokens": len(text.split())},
-        })
+    async def main() -> None:
+        server = await asyncio.get_running_loop().create_server(lambda: _CannedHttp(delay), "127.0.0.1", port,
+                                                                backlog=1024)
+        async with server:
+            await server.serve_forever()
 
-    app = web.Application()
-    app.router.add_post("/v1/chat/completions", complete)
-    web.run_app(app, host="127.0.0.1", port=port, backlog=1024, print=None, access_log=None)
+    asyncio.run(main())
 
 
 def _free_port() -> int:
