@@ -94,6 +94,17 @@ def test_a_program_starts_with_the_tiered_modules_it_names(single: SandboxPool, 
     assert imported.stdout == "{2: 3, 3: 2, 5: 1} 7\n", imported
 
 
+def test_the_standard_library_zygote_does_not_hold_threading(single: SandboxPool) -> None:
+    """Its after-fork handler would run in every job process (page copies on each fork); a program
+    that needs threads imports it."""
+    if not single.isolation.user.startswith("unique uid"):
+        pytest.skip("one zygote holds every tier here (no job uid), numpy among them, which imports threading")
+    check = "import sys\nprint('thread' + 'ing' in sys.modules)\n"
+    threads = "import threading\nt = threading.Thread(target=print, args=('in a thread',))\nt.start()\nt.join()\n"
+    assert single.run_sync(check).stdout == "False\n"
+    assert single.run_sync(threads).stdout == "in a thread\n"
+
+
 def test_jobs_of_every_tier_leave_nothing_to_the_next(single: SandboxPool) -> None:
     leaks = [single.run_sync(f"import {module}, sys\n{module}.LEAK = 1\nsys.modules['leak'] = 1\nopen('left', 'w')\n")
              for module in ("json", "numpy", "sympy")]

@@ -7,8 +7,8 @@ lazily, so that sandbox workers, which import this package, start quickly.
 
 from __future__ import annotations
 
+import _thread
 import atexit
-import threading
 from typing import TYPE_CHECKING, Any
 
 from codesteer.sandbox.types import Execution, IsolationReport, Outcome, SandboxConfig
@@ -21,7 +21,9 @@ __all__ = ["Execution", "IsolationReport", "Outcome", "SandboxConfig", "SandboxE
 
 _LAZY = {"SandboxPool", "SandboxError", "default_pool_size"}
 _default: SandboxPool | None = None
-_default_lock = threading.Lock()
+# _thread, not threading: sandbox workers import this package, and a zygote that holds threading
+# runs its after-fork handler in every job process (copying pages of its memory on each fork).
+_default_lock = _thread.allocate_lock()
 
 
 def __getattr__(name: str) -> Any:
