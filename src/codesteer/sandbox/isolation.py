@@ -4,8 +4,8 @@ A worker leaves the host's session keyring, enters new mount, IPC and network na
 an unprivileged user namespace when not root), hides the host's private directories except the
 interpreter, makes a memory cgroup for its jobs, and becomes the init of a new PID namespace. It
 then finds what each job process can use: per-job mount and IPC namespaces, Landlock, a seccomp
-filter (keyring calls; Unix sockets where Landlock cannot restrict them), keyrings. Each step that is unavailable (or disabled for testing) falls
-back and adds a warning.
+filter (keyring calls; Unix sockets where Landlock cannot restrict them), keyrings. Each step
+that is unavailable (or disabled for testing) falls back and adds a warning.
 """
 
 from __future__ import annotations
@@ -89,8 +89,9 @@ def _keyrings(root: bool, userns: bool, job_filter: bool, warnings: list[str]) -
     except OSError as exc:  # refused to the worker, so to its jobs as well
         return f"unavailable to the worker and its jobs ({exc.strerror})", False, False
     if job_filter:
+        emptied = "; the job uid's own keyrings emptied when the worker starts" if root or userns else ""
         return ("keyring system calls refused (seccomp filter): a job reaches no keyring and makes no key"
-                + ("; the job uid's own keyrings emptied when the worker starts" if root or userns else "")), False, root or userns
+                + emptied), False, root or userns
     described = "a fresh anonymous session keyring per job (the host's is out of reach)"
     if root or userns:
         return described + "; the job uid's user, user-session and persistent keyrings emptied around every job", True, True

@@ -195,7 +195,8 @@ def landlock_confine(abi: int, writable_dirs: list[str], writable_files: list[st
 
 
 # Kernel keyrings (``keyctl(2)``); the special ids name the caller's own keyrings.
-_SYS_KEYCTL = {"x86_64": 250, "aarch64": 219}.get(platform.machine())
+_KEYRING_CALLS = {"x86_64": (248, 249, 250), "aarch64": (217, 218, 219)}  # add_key, request_key, keyctl
+_SYS_KEYCTL = _KEYRING_CALLS.get(platform.machine(), (None, None, None))[2]
 _KEYCTL_JOIN_SESSION_KEYRING = 1
 _KEYCTL_CLEAR = 7
 _KEYCTL_UNLINK = 9
@@ -247,7 +248,6 @@ def clear_own_user_keyrings() -> None:
 # stream pairs only (asyncio, multiprocessing), whose peers are fixed. io_uring is refused because
 # its operations would bypass the filter; foreign system-call ABIs are refused entirely.
 _AUDIT_ARCH = {"x86_64": (0xC000003E, 41, 53), "aarch64": (0xC00000B7, 198, 199)}
-_KEYRING_CALLS = {"x86_64": (248, 249, 250), "aarch64": (217, 218, 219)}  # add_key, request_key, keyctl
 _X32_SYSCALL_BIT = 0x40000000
 _SYS_IO_URING_FIRST, _SYS_IO_URING_END = 425, 428
 _SECCOMP_RET_ALLOW = 0x7FFF0000
