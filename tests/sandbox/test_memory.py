@@ -1,15 +1,19 @@
 """The per-job memory cgroups on a cgroup v2 hierarchy, on a fake tree (the machine's own
 hierarchy is exercised by the hostile memory test): where the parent is made when our own cgroup
-holds processes, which files limit a job, how its OOM kills are read."""
+holds processes, which files limit a job, how its OOM kills are read, which parents left by dead
+workers are removed (that one also on the machine's own hierarchy)."""
 
 from __future__ import annotations
 
 import errno
+import os
 from pathlib import Path
 
 import pytest
 
-from codesteer.sandbox import memory
+from codesteer.sandbox import SandboxPool, memory
+
+from .conftest import in_force
 
 
 @pytest.fixture
@@ -63,3 +67,38 @@ def test_without_a_delegated_memory_controller_there_is_no_cgroup(fake_v2: Path)
     (fake_v2 / "user.slice" / "cgroup.subtree_control").write_text("cpu pids\n")
     with pytest.raises(OSError, match="not delegated"):
         memory.create_job_cgroups("codesteer-sandbox-7")
+
+
+def _dead_pid() -> int:
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the forked child
+        os._exit(0)
+    os.waitpid(child, 0)
+    return child
+
+
+def test_parents_of_workers_that_are_gone_are_removed_before_a_new_one_is_made(fake_v2: Path) -> None:
+    """A worker killed with its host leaves its parent cgroup; the next worker made beside it
+    removes it, and only where the worker's pid is gone."""
+    home = fake_v2 / "user.slice"
+    stale, live = home / memory.parent_name(_dead_pid()), home / memory.parent_name(os.getpid())
+    (stale / "job-3").mkdir(parents=True)
+    live.mkdir()
+    (home / "other-service").mkdir()
+    memory.create_job_cgroups(memory.parent_name(7))
+    assert not stale.exists(), "the parent of a worker that is gone must be removed"
+    assert live.exists() and (home / "other-service").exists() and (home / memory.parent_name(7)).exists()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making cgroups on the machine's own hierarchy needs root")
+def test_a_new_pool_removes_the_cgroup_a_killed_worker_left() -> None:
+    with SandboxPool(size=1) as first:
+        (worker,) = first._live
+        if not in_force(worker.cgroup is not None, "the per-job memory cgroup"):
+            pytest.skip("documented fallback on this machine: no memory cgroup, nothing to leave behind")
+        home = Path(worker.cgroup).parent
+    stale = home / memory.parent_name(_dead_pid())
+    (stale / "job-3").mkdir(parents=True)  # as a worker killed with its host (SIGKILL to both) leaves it
+    with SandboxPool(size=1) as second:
+        assert second.run_sync("print('ok')").stdout == "ok\n"
+    assert not stale.exists()

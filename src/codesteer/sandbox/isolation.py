@@ -15,7 +15,7 @@ import signal
 
 from codesteer.sandbox import linux, mounts
 from codesteer.sandbox.child import SHARED_MEMORY, Confinement
-from codesteer.sandbox.memory import POLL_S, JobCgroups, create_job_cgroups
+from codesteer.sandbox.memory import POLL_S, JobCgroups, create_job_cgroups, parent_name
 from codesteer.sandbox.types import IsolationReport
 
 UID_BASE = 1_000_000
@@ -116,7 +116,7 @@ def _memory(disabled: frozenset[str], warnings: list[str]) -> tuple[str, JobCgro
     reason = "disabled by configuration"
     if "memory_cgroup" not in disabled:
         try:
-            cgroups = create_job_cgroups(f"codesteer-sandbox-{os.getpid()}")
+            cgroups = create_job_cgroups(parent_name(os.getpid()))
             return (f"a memory cgroup (v{cgroups.version}) per job: its processes, files and shared memory "
                     "together within memory_mb, swap included" + per_process), cgroups
         except OSError as exc:

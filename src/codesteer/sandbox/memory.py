@@ -18,6 +18,7 @@ from dataclasses import dataclass
 MIB = 1024 * 1024
 POLL_S = 0.02  # how often the fallback adds up the job's memory
 CGROUP_FILE, MOUNTINFO_FILE = "/proc/self/cgroup", "/proc/self/mountinfo"
+PARENT_PREFIX = "codesteer-sandbox-"  # + the worker's pid: its parent cgroup
 
 
 @dataclass(frozen=True)
@@ -141,17 +142,52 @@ def _v2_parent_home(own: str) -> str:
     raise OSError(0, "the memory controller is not delegated to this cgroup or its parent")
 
 
+def parent_name(worker_pid: int) -> str:
+    """The name of the parent cgroup of the worker with (host) pid ``worker_pid``."""
+    return f"{PARENT_PREFIX}{worker_pid}"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        pass
+    return True
+
+
+def remove_stale_parents(home: str) -> list[str]:
+    """Remove the parent cgroups in ``home`` whose worker is gone: a worker killed together with
+    its host (a killed process group, a container stopped with SIGKILL) leaves its parent behind,
+    with no one left to remove it. A parent whose pid lives, whoever holds that pid now, is kept.
+    Returns the paths removed."""
+    removed = []
+    with contextlib.suppress(OSError), os.scandir(home) as entries:
+        for entry in entries:
+            pid = entry.name.removeprefix(PARENT_PREFIX)
+            if entry.name.startswith(PARENT_PREFIX) and pid.isdigit() and not _alive(int(pid)):
+                remove_parent(entry.path, wait_s=0.5)
+                if not os.path.exists(entry.path):
+                    removed.append(entry.path)
+    return removed
+
+
 def create_job_cgroups(name: str) -> JobCgroups:
-    """Make the per-worker parent cgroup ``name``; raises ``OSError`` where that is impossible."""
+    """Make the per-worker parent cgroup ``name`` (after removing stale ones beside it); raises
+    ``OSError`` where that is impossible."""
     v1 = _own_directory("cgroup", "memory")
     if v1 is not None:
+        remove_stale_parents(v1)
         parent = os.path.join(v1, name)
         os.mkdir(parent)
         return JobCgroups(parent, 1)
     own = _own_directory("cgroup2", None)
     if own is None or "memory" not in _controllers(own, "cgroup.controllers"):
         raise OSError(0, "no memory cgroup controller")
-    parent = os.path.join(_v2_parent_home(own), name)
+    home = _v2_parent_home(own)
+    remove_stale_parents(home)
+    parent = os.path.join(home, name)
     os.mkdir(parent)
     try:
         _write(parent, "cgroup.subtree_control", "+memory")
