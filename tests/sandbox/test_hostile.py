@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from codesteer.sandbox import SandboxPool
+from codesteer.sandbox.child import job_environment
 
 from .conftest import (
     ADD_KEY_NR,
@@ -165,6 +166,16 @@ def test_environment_secrets_are_not_visible(monkeypatch: pytest.MonkeyPatch, ru
     assert secret not in result.stdout + result.stderr
     assert "OPENAI_API_KEY" not in result.stdout and "'PATH'" in result.stdout
     assert f"refused {os.getpid()}" in result.stdout
+
+
+def test_a_program_sees_exactly_the_job_environment(runner: SandboxPool) -> None:
+    code = "import os, tempfile\nprint(sorted(os.environ.items()))\nprint(os.getcwd(), tempfile.gettempdir())\n"
+    result = runner.run_sync(code)
+    assert result.ok, result.stderr
+    listing, places = result.stdout.splitlines()
+    workdir, temporary = places.split()
+    assert listing == str(sorted(job_environment(workdir).items()))
+    assert temporary == workdir, "temporary files go to the job directory (TMPDIR)"
 
 
 def test_network_to_localhost_is_blocked(runner: SandboxPool, host: Host) -> None:

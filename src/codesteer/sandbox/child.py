@@ -69,6 +69,19 @@ def job_environment(workdir: str) -> dict[str, str]:
             "PYTHONIOENCODING": "utf-8", **THREAD_ENV}
 
 
+def set_job_environment(workdir: str) -> None:
+    """Make this process's environment exactly a program's (``job_environment``)."""
+    os.environ.clear()
+    os.environ.update(job_environment(workdir))
+    tempfile.tempdir = None  # the worker's cached choice (/tmp) would bypass TMPDIR
+
+
+def job_directory(base: str) -> str:
+    """The directory every job of a worker works in where each job has a tmpfs of its own on
+    ``base`` (``Confinement.per_job_namespaces``): its zygotes hold that job environment already."""
+    return os.path.join(base, "job")
+
+
 def _set_limits(config: SandboxConfig) -> None:
     cpu = max(1, math.ceil(config.timeout_s))
     mib = 1024 * 1024
@@ -104,9 +117,8 @@ def _confine(config: SandboxConfig, plan: Confinement, workdir: str, fds: tuple[
         linux.drop_capabilities()
     # Die with the worker (set after the uid change, which clears it).
     linux.prctl(linux.PR_SET_PDEATHSIG, 9)
-    os.environ.clear()
-    os.environ.update(job_environment(workdir))
-    tempfile.tempdir = None  # the worker's cached choice (/tmp) would bypass TMPDIR
+    if not plan.per_job_namespaces:  # else inherited from the zygote (``job_directory``)
+        set_job_environment(workdir)
 
 
 def _exit_status(exc: SystemExit) -> int:
@@ -155,7 +167,7 @@ def _prepare(plan: Confinement, base: str) -> tuple[str, list[int], list[int]]:
         linux.unshare(linux.CLONE_NEWNS | linux.CLONE_NEWIPC)
         mounts.mount_scratch(base, SandboxConfig.max_disk_mb)
         mounts.mount_scratch(SHARED_MEMORY, SandboxConfig.max_disk_mb, "1777")
-        workdir = os.path.join(base, "job")
+        workdir = job_directory(base)
         os.mkdir(workdir, 0o700)
     else:
         workdir = tempfile.mkdtemp(prefix="job-", dir=base)

@@ -187,6 +187,8 @@ def main(argv: list[str]) -> None:
     os.close(channel_in)
     os.close(channel_out)
     _close(*zygotes)
+    if plan.per_job_namespaces:  # every job's directory is the same: its environment is set once
+        child.set_job_environment(child.job_directory(base))
     if not oneshot:
         _preload(PRELOADED if tiers > 1 else PRELOADED + sum(TIERS, ()))
     tier = 0
