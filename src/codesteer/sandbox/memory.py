@@ -157,20 +157,15 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def remove_stale_parents(home: str) -> list[str]:
+def remove_stale_parents(home: str) -> None:
     """Remove the parent cgroups in ``home`` whose worker is gone: a worker killed together with
     its host (a killed process group, a container stopped with SIGKILL) leaves its parent behind,
-    with no one left to remove it. A parent whose pid lives, whoever holds that pid now, is kept.
-    Returns the paths removed."""
-    removed = []
+    with no one left to remove it. A parent whose pid lives, whoever holds that pid now, is kept."""
     with contextlib.suppress(OSError), os.scandir(home) as entries:
         for entry in entries:
             pid = entry.name.removeprefix(PARENT_PREFIX)
             if entry.name.startswith(PARENT_PREFIX) and pid.isdigit() and not _alive(int(pid)):
                 remove_parent(entry.path, wait_s=0.5)
-                if not os.path.exists(entry.path):
-                    removed.append(entry.path)
-    return removed
 
 
 def create_job_cgroups(name: str) -> JobCgroups:
