@@ -49,17 +49,12 @@ def _data(value: Any) -> Any:
 
 def to_dict(t: Trajectory) -> dict[str, Any]:
     """The trajectory as JSON-ready data, with its totals (redundant, for readers of the JSON)."""
-    rounds = []
-    for r in t.rounds:
-        data = {f.name: getattr(r, f.name) for f in fields(r)}
-        data.update(execution=_data(r.execution), symbolic=_data(r.symbolic), self_check=_data(r.self_check))
-        rounds.append(data)
     return {
         "method": t.method, "question": t.question, "config": t.config.to_dict(), "models": dict(t.models),
         "steering": _data(t.steering), "instance": _data(t.instance),
         "messages": [{**_data(m), "conversation": str(m.conversation)} for m in t.messages],
         "calls": [{**_data(c), "conversation": str(c.conversation)} for c in t.calls],
-        "rounds": rounds, "final": _data(t.final), "verdict": _data(t.verdict),
+        "rounds": [_data(r) for r in t.rounds], "final": _data(t.final), "verdict": _data(t.verdict),
         "accepted_channel": t.accepted_channel, "malformed_steer_outputs": t.malformed_steer_outputs,
         "stop_reason": t.stop_reason, "error": t.error, "judge_error": t.judge_error, "wall_s": t.wall_s,
         "totals": t.totals(), "total_tokens": t.total_tokens,
