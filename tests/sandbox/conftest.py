@@ -21,7 +21,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,6 +67,23 @@ def keyring_program(keyring: int, read: bytes, add: tuple[bytes, bytes] | None =
             f"{KEYCTL_SEARCH}, {KEYCTL_READ}\n{inspect.getsource(read_key)}{inspect.getsource(add_key)}"
             f"print('read', read_key({keyring}, {read!r}))\n")
     return code + (f"print('added', add_key({keyring}, {add[0]!r}, {add[1]!r}) > 0)\n" if add else "")
+
+
+def in_forked_child(action: Callable[[], bytes]) -> bytes:
+    """What ``action`` returns, run in a forked child of the test process: for what this process
+    must not do to itself (take another uid, install a seccomp filter). Empty if it failed."""
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the forked child
+        try:
+            os.write(write_end, action())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    os.waitpid(child, 0)
+    answer = os.read(read_end, 4096)
+    os.close(read_end)
+    return answer
 
 
 def in_force(active: bool, mechanism: str) -> bool:

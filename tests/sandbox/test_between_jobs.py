@@ -13,7 +13,7 @@ import pytest
 
 from codesteer.sandbox import SandboxPool
 
-from .conftest import FAST, KEY_SPEC_USER_KEYRING, KEYCTL_NR, keyring_program, read_key
+from .conftest import FAST, KEY_SPEC_USER_KEYRING, KEYCTL_NR, in_forked_child, keyring_program, read_key
 
 # The next job searches its own memory (every writable mapping) for markers followed by a token;
 # its code holds the marker only split, so it never finds itself.
@@ -80,19 +80,13 @@ def test_sysv_ipc_objects_end_with_their_job(single: SandboxPool) -> None:
 def _user_keyring_of(uid: int) -> bytes | None:
     """What the host finds under 'codesteer-carry' in ``uid``'s user keyring (a forked helper
     takes the uid)."""
-    read_end, write_end = os.pipe()
-    helper = os.fork()
-    if helper == 0:  # pragma: no cover - the forked helper
-        try:
-            os.setresuid(uid, uid, uid)
-            found = read_key(KEY_SPEC_USER_KEYRING, b"codesteer-carry")
-            os.write(write_end, b"-" if found is None else b"+" + found)
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    os.waitpid(helper, 0)
-    answer = os.read(read_end, 128)
-    os.close(read_end)
+
+    def look() -> bytes:
+        os.setresuid(uid, uid, uid)
+        found = read_key(KEY_SPEC_USER_KEYRING, b"codesteer-carry")
+        return b"-" if found is None else b"+" + found
+
+    answer = in_forked_child(look)
     assert answer, "the keyring helper failed"
     return answer[1:] if answer.startswith(b"+") else None
 

@@ -7,41 +7,33 @@ from __future__ import annotations
 import ctypes
 import errno
 import json
-import os
 import socket
 
 import pytest
 
 from codesteer.sandbox import linux
 
-from .conftest import KEYCTL_JOIN_SESSION_KEYRING, KEYCTL_NR
+from .conftest import KEYCTL_JOIN_SESSION_KEYRING, KEYCTL_NR, in_forked_child
 
 
 def _under_filter(unix_sockets: bool) -> dict[str, int]:
     """In a forked child under the filter: the errno of each attempt (0: it worked)."""
-    read_end, write_end = os.pipe()
-    child = os.fork()
-    if child == 0:  # pragma: no cover - the forked child
-        outcome = {}
+
+    def attempt() -> bytes:
+        linux.prctl(linux.PR_SET_NO_NEW_PRIVS, 1)
+        linux.install_job_filter(unix_sockets)
+        libc = ctypes.CDLL(None, use_errno=True)
+        outcome = {"keyctl": 0 if libc.syscall(KEYCTL_NR, KEYCTL_JOIN_SESSION_KEYRING, None) >= 0 else ctypes.get_errno()}
         try:
-            linux.prctl(linux.PR_SET_NO_NEW_PRIVS, 1)
-            linux.install_job_filter(unix_sockets)
-            libc = ctypes.CDLL(None, use_errno=True)
-            outcome["keyctl"] = 0 if libc.syscall(KEYCTL_NR, KEYCTL_JOIN_SESSION_KEYRING, None) >= 0 else ctypes.get_errno()
-            try:
-                socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).close()
-                outcome["unix socket"] = 0
-            except OSError as exc:
-                outcome["unix socket"] = exc.errno or -1
-            socket.socket(socket.AF_INET, socket.SOCK_STREAM).close()
-            outcome["inet socket"] = 0
-            os.write(write_end, json.dumps(outcome).encode())
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    os.waitpid(child, 0)
-    answer = os.read(read_end, 4096)
-    os.close(read_end)
+            socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).close()
+            outcome["unix socket"] = 0
+        except OSError as exc:
+            outcome["unix socket"] = exc.errno or -1
+        socket.socket(socket.AF_INET, socket.SOCK_STREAM).close()
+        outcome["inet socket"] = 0
+        return json.dumps(outcome).encode()
+
+    answer = in_forked_child(attempt)
     assert answer, "the filtered child failed"
     return json.loads(answer)
 
